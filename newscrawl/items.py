@@ -1,0 +1,54 @@
+"""The item every spider yields. Field order is the key order of the JSON Lines output.
+
+Formats are documented in ``docs/item_schema.md`` and enforced by
+``newscrawl/schema/article.schema.json`` in the validation pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import TypedDict
+
+
+class Image(TypedDict):
+    url: str
+    caption: str | None
+    credit: str | None
+
+
+@dataclass(slots=True)
+class ArticleItem:
+    #: public canonical URL on the site's own origin, cleaned (no tracking parameters, no fragment)
+    url: str
+    #: site code: ``rfi``
+    site: str
+    #: edition path code: ``cn``
+    edition: str
+    #: BCP 47 tag of the edition, from the site's hreflang table: ``zh-Hans``
+    language: str
+    title: str | None = None
+    #: the chapô
+    lead: str | None = None
+    #: plain text: blocks joined by a blank line (set by the body-cleaning pipeline)
+    body: str = ""
+    #: minimal HTML of the body (raw container HTML until the body-cleaning pipeline)
+    body_html: str = ""
+    authors: list[str] = field(default_factory=list)
+    #: ISO 8601, UTC offset included
+    published: str | None = None
+    #: ISO 8601, null when the page shows a single date
+    modified: str | None = None
+    #: display name from the breadcrumb
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image: Image | None = None
+    #: sha256 hex digest of ``body`` (UTF-8)
+    content_hash: str | None = None
+    #: ``section``, ``rss`` or ``sitemap``: the source that found the URL first
+    discovered_via: str = "section"
+    #: ISO 8601 UTC time the page was parsed
+    crawled_at: str = ""
+
+
+#: Output key order (also the FEED_EXPORT_FIELDS setting).
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(ArticleItem))
