@@ -1,0 +1,242 @@
+"""Article body cleaning: raw body HTML in, plain text and minimal HTML out.
+
+The body is rebuilt from an allow-list rather than scrubbed from a
+deny-list: only paragraphs, sub-headings, quotes and lists become blocks,
+and inside them only links, emphasis and line breaks survive, with no
+attribute but ``href``. Known junk (ads, self-promo, share bars, tags,
+related lists, embeds, scripts) is removed first, so that text nested in it
+can never leak into a block.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from newscrawl.utils.text import collapse
+from newscrawl.utils.urls import clean_url
+
+#: Subtrees removed before blocks are collected (SITE-NOTES §1.6 and the seed).
+JUNK_XPATH = etree.XPath(
+    " | ".join(
+        [
+            "//script",
+            "//style",
+            "//noscript",
+            "//template",
+            "//iframe",
+            "//object",
+            "//embed",
+            "//video",
+            "//audio",
+            "//svg",
+            "//*[local-name()='svg']",
+            "//form",
+            "//button",
+            "//img",
+            "//picture",
+            "//figure",
+            "//aside",
+            "//share-button",
+            "//share-modal",
+            "//*[@data-tms-ad-type]",
+            "//*[@data-selfpromo-newsletter]",
+            "//*[@data-selfpromo-app]",
+            "//*[@data-root-share]",
+            "//*[@data-readmore-target]",
+        ]
+        + [
+            f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')]"
+            for cls in (
+                "m-interstitial",
+                "m-block-ad",
+                "o-self-promo",
+                "t-content__shares",
+                "m-share-bar",
+                "t-content__tags",
+                "t-content__related",
+                "t-content__list-content",
+                "o-ad-container",
+                "ob-smartfeed-wrapper",
+                "m-embed",
+            )
+        ]
+    )
+)
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_LISTS = frozenset({"ul", "ol"})
+_INLINE_RENAME = {"strong": "strong", "b": "strong", "em": "em", "i": "em"}
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanBody:
+    text: str
+    html: str
+    #: characters of text that stood outside any block and were left out
+    loose_chars: int = 0
+
+
+class _Inline:
+    """Serializes the inline content of one block, collapsing whitespace."""
+
+    __slots__ = ("base_url", "parts", "text")
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.parts: list[str] = []  # html tokens; text tokens are escaped
+        self.text: list[str] = []
+
+    def add_text(self, raw: str | None) -> None:
+        if not raw:
+            return
+        chunk = _SPACE.sub(" ", raw)
+        if chunk.startswith(" ") and (not self.text or self.text[-1].endswith(" ")):
+            chunk = chunk[1:]
+        if chunk:
+            self.text.append(chunk)
+            self.parts.append(html.escape(chunk, quote=False))
+
+    def add_children(self, element: etree._Element) -> None:
+        self.add_text(element.text)
+        for child in element:
+            if isinstance(child.tag, str):
+                self.add_element(child)
+            self.add_text(child.tail)
+
+    def add_element(self, element: etree._Element) -> None:
+        tag = element.tag
+        if tag == "br":
+            self.parts.append("<br>")
+            if self.text and not self.text[-1].endswith(" "):
+                self.text.append(" ")  # a line break separates words in the text
+            return
+        if tag == "a":
+            href = self.safe_href(element.get("href"))
+            if href:
+                start = len(self.parts)
+                self.parts.append(f'<a href="{html.escape(href, quote=True)}">')
+                self.add_children(element)
+                self._close_or_discard(start, "</a>")
+                return
+        elif tag in _INLINE_RENAME:
+            name = _INLINE_RENAME[tag]
+            start = len(self.parts)
+            self.parts.append(f"<{name}>")
+            self.add_children(element)
+            self._close_or_discard(start, f"</{name}>")
+            return
+        self.add_children(element)  # any other tag: keep its text, drop the tag
+
+    def _close_or_discard(self, start: int, closing: str) -> None:
+        if len(self.parts) == start + 1:  # nothing inside: drop the empty tag
+            self.parts.pop()
+        else:
+            self.parts.append(closing)
+
+    def safe_href(self, href: str | None) -> str | None:
+        if not href or not href.strip():
+            return None
+        absolute = urljoin(self.base_url, href.strip())
+        if urlsplit(absolute).scheme not in ("http", "https"):
+            return None  # javascript:, data:, mailto: and the like
+        try:
+            return clean_url(absolute)
+        except ValueError:
+            return None
+
+    def result(self) -> tuple[str, str]:
+        text = "".join(self.text).strip()
+        markup = "".join(self.parts)
+        # whitespace at the edges of the block may sit inside an inline tag
+        markup = re.sub(r"^((?:<[^>]+>)*) ", r"\1", markup)
+        markup = re.sub(r" ((?:</[^>]+>)*)$", r"\1", markup)
+        return text, markup
+
+
+def _block(element: etree._Element, tag: str, base_url: str) -> tuple[str, str] | None:
+    inline = _Inline(base_url)
+    inline.add_children(element)
+    text, markup = inline.result()
+    if not text:
+        return None
+    return text, f"<{tag}>{markup}</{tag}>"
+
+
+def _list_block(element: etree._Element, base_url: str) -> tuple[str, str] | None:
+    texts, items = [], []
+    for li in element.iter("li"):
+        inline = _Inline(base_url)
+        inline.add_children(li)
+        text, markup = inline.result()
+        if text:
+            texts.append(text)
+            items.append(f"<li>{markup}</li>")
+    if not texts:
+        return None
+    return "\n".join(texts), f"<{element.tag}>{''.join(items)}</{element.tag}>"
+
+
+def _is_quote(element: etree._Element) -> bool:
+    return element.tag == "blockquote" or " m-em-quote " in f" {element.get('class', '')} "
+
+
+def _collect(container: etree._Element, base_url: str, out: list[tuple[str, str]]) -> int:
+    """Append the blocks found under ``container`` in order; return loose text length."""
+    loose = len(collapse(container.text))
+    for child in container:
+        if not isinstance(child.tag, str):
+            loose += len(collapse(child.tail))
+            continue
+        tag = child.tag
+        block: tuple[str, str] | None
+        if tag == "p":
+            block = _block(child, "p", base_url)
+        elif tag in _HEADINGS:
+            block = _block(child, "h2" if tag == "h1" else tag, base_url)
+        elif _is_quote(child):
+            block = _block(child, "blockquote", base_url)
+        elif tag in _LISTS:
+            block = _list_block(child, base_url)
+        else:
+            loose += _collect(child, base_url, out)
+            block = None
+        if block:
+            out.append(block)
+        loose += len(collapse(child.tail))
+    return loose
+
+
+def clean_body(raw_html: str, base_url: str) -> CleanBody:
+    """Clean the raw HTML of an article body.
+
+    ``base_url`` is the article's public URL; relative links are resolved
+    against it. Text that stands outside any paragraph, heading, quote or
+    list (date lines, share labels, feed footers) is left out and counted in
+    :attr:`CleanBody.loose_chars`.
+    """
+    if not raw_html or not raw_html.strip():
+        return CleanBody("", "")
+    root = lxml.html.fragment_fromstring(raw_html, create_parent="div")
+    for junk in JUNK_XPATH(root):
+        if junk.getparent() is not None:
+            junk.drop_tree()
+    blocks: list[tuple[str, str]] = []
+    loose = _collect(root, base_url, blocks)
+    return CleanBody(
+        text="\n\n".join(text for text, _ in blocks),
+        html="\n".join(markup for _, markup in blocks),
+        loose_chars=loose,
+    )
+
+
+def content_hash(text: str) -> str | None:
+    """sha256 hex digest of the body text (UTF-8); None for an empty body."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest() if text else None

@@ -1,0 +1,141 @@
+"""URL cleaning shared by spiders and pipelines.
+
+One function, :func:`clean_url`, is applied to every URL before a request is
+yielded and again to every item's ``url`` in the first pipeline, so that
+Scrapy's duplicate filter, the dedup pipeline and the output all see the same
+string. :func:`url_key` is the deduplication key derived from it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url, safe_url_string
+
+#: Query parameters removed from every URL (compared case-insensitively).
+#: Campaign and click identifiers of the analytics and ad platforms that
+#: appear on news links: AT Internet (``xtor``, ``xts``), Google
+#: (``gclid``, ``dclid``, ``gbraid``, ``wbraid``, ``_ga``, ``_gl``), Meta
+#: (``fbclid``, ``igshid``), Microsoft (``msclkid``), Yandex (``yclid``),
+#: X (``twclid``), Mailchimp (``mc_cid``, ``mc_eid``), HubSpot (``_hsenc``,
+#: ``_hsmi``), Marketo (``mkt_tok``), Adobe (``s_cid``), Outbrain/Taboola
+#: (``obOrigUrl``, ``tblci``) and a few generic referral tags.
+TRACKING_PARAMS: frozenset[str] = frozenset(
+    {
+        "xtor",
+        "xts",
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "_ga",
+        "_gl",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "s_cid",
+        "oborigurl",
+        "tblci",
+        "ocid",
+        "cmpid",
+        "ito",
+        "ref_src",
+        "spm",
+    }
+)
+
+#: Query parameter prefixes removed from every URL: Google Analytics
+#: (``utm_*``), AT Internet (``at_*``), Matomo/Piwik (``pk_*``, ``mtm_*``,
+#: ``piwik_*``) and Google Ads auto-tagging (``hsa_*``).
+TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "at_", "pk_", "mtm_", "piwik_", "hsa_")
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# RFC 3986 pchar minus unreserved (which quote() never escapes) and "%".
+_PATH_SAFE = "!$&'()*+,;=:@"
+_PCT = re.compile(r"%[0-9a-fA-F]{2}")
+
+
+def is_tracking_param(name: str) -> bool:
+    """True when a query parameter name is a known tracking parameter."""
+    key = name.lower()
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
+def _normalize_segment(segment: str) -> str:
+    """Decode a path segment, apply Unicode NFC and re-encode it with uppercase hex.
+
+    Segments that hold an encoded ``/`` or bytes that are not UTF-8 keep their
+    escapes (only the hex case is normalized), since decoding them would change
+    what the path means.
+    """
+    if "%" not in segment and segment.isascii():
+        return segment
+    try:
+        decoded = unquote(segment, errors="strict")
+    except UnicodeDecodeError:
+        return _PCT.sub(lambda m: m.group(0).upper(), segment)
+    if "/" in decoded:
+        return _PCT.sub(lambda m: m.group(0).upper(), segment)
+    return quote(unicodedata.normalize("NFC", decoded), safe=_PATH_SAFE)
+
+
+def _strip_tracking(query: str) -> str:
+    kept = []
+    for pair in query.split("&"):
+        if not pair:
+            continue
+        name = unquote_plus(pair.split("=", 1)[0])
+        if not is_tracking_param(name):
+            kept.append(pair)
+    return "&".join(kept)
+
+
+def clean_url(url: str) -> str:
+    """Return the clean form of an absolute URL.
+
+    - tracking parameters (:data:`TRACKING_PARAMS`, :data:`TRACKING_PREFIXES`)
+      and the fragment are removed; other parameters keep their order;
+    - scheme and host are lower-cased, a trailing dot and a default port are
+      dropped, user info is dropped;
+    - the path is percent-encoded as the FMM sites write it: UTF-8, uppercase
+      hex, Unicode NFC, so raw-UTF-8 and percent-encoded forms are equal.
+
+    Raises :class:`ValueError` for a URL that is not absolute http(s).
+    """
+    safe = safe_url_string(url.strip())
+    parts = urlsplit(safe)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise ValueError(f"not an absolute http(s) URL: {url!r}")
+    host = parts.hostname.rstrip(".")
+    port = parts.port  # raises ValueError for a port that is not a number
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = "/".join(_normalize_segment(s) for s in (parts.path or "/").split("/"))
+    return urlunsplit((scheme, netloc, path, _strip_tracking(parts.query), ""))
+
+
+def url_key(url: str) -> str:
+    """Deduplication key of a URL: :func:`clean_url`, then w3lib's canonical form."""
+    return canonicalize_url(clean_url(url))
+
+
+def replace_origin(url: str, origin: str) -> str:
+    """Put ``url``'s path and query under another ``scheme://host[:port]`` origin."""
+    parts = urlsplit(url)
+    new = urlsplit(origin)
+    return urlunsplit((new.scheme, new.netloc, parts.path or "/", parts.query, ""))
+
+
+def decoded_path(url: str) -> str:
+    """The URL's path, percent-decoded as UTF-8 and NFC-normalized (for matching)."""
+    return unicodedata.normalize("NFC", unquote(urlsplit(url).path))
