@@ -1,0 +1,74 @@
+"""Spider arguments: parsed once, bad values fail with a message naming the argument."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from newscrawl.params import SpiderArgumentError, parse_args
+from newscrawl.spiders.rfi import RfiCnSpider
+
+SECTIONS = RfiCnSpider.sections
+
+
+def parse(**kwargs: object):
+    return parse_args(kwargs, default_base_url="https://www.rfi.fr", known_sections=SECTIONS)
+
+
+def test_defaults() -> None:
+    args = parse()
+    assert args.base_url == "https://www.rfi.fr"
+    assert args.sections == SECTIONS
+    assert args.sources == ("section", "rss", "sitemap")
+    assert args.max_articles is None
+
+
+def test_values_as_strings_like_scrapyd_sends_them() -> None:
+    args = parse(
+        base_url="http://127.0.0.1:8000/",
+        sections="欧洲, 中国",
+        sources="sitemap,rss",
+        max_articles="5",
+        _job="abc",
+    )
+    assert args.base_url == "http://127.0.0.1:8000"
+    assert args.sections == ("欧洲", "中国")
+    assert args.sources == ("rss", "sitemap")
+    assert args.max_articles == 5
+
+
+def test_percent_encoded_section_is_accepted() -> None:
+    assert parse(sections="%E6%AC%A7%E6%B4%B2").sections == ("欧洲",)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"base_url": "127.0.0.1:8000"}, r"base_url='127.0.0.1:8000': expected an http\(s\) origin"),
+        ({"base_url": "ftp://mirror"}, r"base_url='ftp://mirror': expected an http\(s\) origin"),
+        ({"base_url": "http://127.0.0.1:8000/cn/"}, r"give only scheme, host and port"),
+        ({"base_url": "http://127.0.0.1:8000?x=1"}, r"give only scheme, host and port"),
+        ({"base_url": "http://127.0.0.1:99999"}, r"bad port"),
+        ({"sections": "欧洲,sport"}, r"unknown section\(s\) sport; this spider knows: 中国"),
+        ({"sections": ","}, r"unknown section\(s\) \(none given\)"),
+        (
+            {"sources": "rss,atom"},
+            r"sources='rss,atom': unknown source\(s\) atom; choose from section, rss, sitemap",
+        ),
+        ({"max_articles": "ten"}, r"max_articles='ten': expected a whole number >= 1"),
+        ({"max_articles": "0"}, r"max_articles='0': expected a whole number >= 1"),
+        ({"max_articles": "-3"}, r"expected a whole number >= 1"),
+        (
+            {"section": "欧洲"},
+            r"unknown spider argument\(s\) section; known: base_url, sections, sources, max_articles",
+        ),
+    ],
+)
+def test_bad_arguments(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(SpiderArgumentError, match=message):
+        parse(**kwargs)
+
+
+def test_spider_rejects_bad_argument_at_creation() -> None:
+    with pytest.raises(SpiderArgumentError, match="max_articles"):
+        RfiCnSpider.from_crawler(get_crawler(RfiCnSpider), max_articles="lots")

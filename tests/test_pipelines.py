@@ -1,0 +1,176 @@
+"""Item pipelines, one component at a time, built from a crawler as Scrapy builds them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+
+from newscrawl.items import FIELD_NAMES, ArticleItem
+from newscrawl.pipelines.cleaning import CleanBodyPipeline
+from newscrawl.pipelines.dedup import DropDuplicateUrlsPipeline
+from newscrawl.pipelines.urls import CleanUrlPipeline
+from newscrawl.pipelines.validation import ValidateArticlePipeline
+from newscrawl.settings import ITEM_PIPELINES
+
+URL = "https://www.rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20240226-x"
+
+
+def make(pipeline: type[Any], **settings: Any) -> Any:
+    crawler = get_crawler(settings_dict=settings)
+    return build_from_crawler(pipeline, crawler)
+
+
+def stat(pipeline: Any, key: str) -> int:
+    return int(pipeline.stats.get_value(key, 0))
+
+
+def article(**overrides: Any) -> ArticleItem:
+    base = ArticleItem(
+        url=URL,
+        site="rfi",
+        edition="cn",
+        language="zh-Hans",
+        title="标题",
+        lead="导语",
+        body="第一段。\n\n第二段。",
+        body_html="<p>第一段。</p>\n<p>第二段。</p>",
+        authors=["RFI"],
+        published="2024-02-26T07:30:00+00:00",
+        modified=None,
+        section="中国",
+        tags=["中国"],
+        image=None,
+        content_hash="0" * 64,
+        discovered_via="section",
+        crawled_at="2026-11-27T01:00:00+00:00",
+    )
+    return replace(base, **overrides)
+
+
+def test_pipelines_run_in_the_documented_order() -> None:
+    order = [path.rsplit(".", 1)[1] for path, _ in sorted(ITEM_PIPELINES.items(), key=lambda kv: kv[1])]
+    assert order == [
+        "CleanUrlPipeline",
+        "DropDuplicateUrlsPipeline",
+        "CleanBodyPipeline",
+        "ValidateArticlePipeline",
+    ]
+
+
+def test_item_field_order() -> None:
+    assert FIELD_NAMES == (
+        "url",
+        "site",
+        "edition",
+        "language",
+        "title",
+        "lead",
+        "body",
+        "body_html",
+        "authors",
+        "published",
+        "modified",
+        "section",
+        "tags",
+        "image",
+        "content_hash",
+        "discovered_via",
+        "crawled_at",
+    )
+
+
+# -- 1. URL cleaning -------------------------------------------------------------
+
+
+def test_url_cleaning_strips_tracking_and_normalizes() -> None:
+    pipeline = make(CleanUrlPipeline)
+    item = pipeline.process_item(
+        article(url="https://WWW.rfi.fr/cn/中国/20240226-x?xtor=RSS-1&utm_source=x#top")
+    )
+    assert item.url == URL
+    assert stat(pipeline, "newscrawl/url_cleaning/changed") == 1
+
+
+def test_url_cleaning_drops_an_unusable_url() -> None:
+    pipeline = make(CleanUrlPipeline)
+    with pytest.raises(DropItem, match="unusable url"):
+        pipeline.process_item(article(url="not a url"))
+
+
+def test_url_cleaning_switch() -> None:
+    with pytest.raises(NotConfigured, match="NEWSCRAWL_URL_CLEANING_ENABLED"):
+        make(CleanUrlPipeline, NEWSCRAWL_URL_CLEANING_ENABLED=False)
+
+
+# -- 2. dedup -------------------------------------------------------------------
+
+
+def test_dedup_outputs_each_url_once_and_counts_drops() -> None:
+    pipeline = make(DropDuplicateUrlsPipeline)
+    assert pipeline.process_item(article()).url == URL
+    for twin in (URL, URL + "?utm_source=x", "https://www.rfi.fr/cn/中国/20240226-x"):
+        with pytest.raises(DropItem, match="duplicate url within this run"):
+            pipeline.process_item(article(url=twin))
+    other = article(url=URL.replace("20240226-x", "20240226-y"))
+    assert pipeline.process_item(other) is other
+    assert stat(pipeline, "newscrawl/dedup/dropped") == 3
+
+
+def test_dedup_switch() -> None:
+    with pytest.raises(NotConfigured, match="NEWSCRAWL_DEDUP_ENABLED"):
+        make(DropDuplicateUrlsPipeline, NEWSCRAWL_DEDUP_ENABLED=False)
+
+
+# -- 3. body cleaning ---------------------------------------------------------------
+
+
+def test_body_cleaning_sets_body_html_and_hash() -> None:
+    raw = (
+        '<div class="t-content__body"><div class="m-interstitial"><span>广告</span></div><p>\u00a0</p>'
+        '<p>第一段。</p><p>第二段 <a href="/cn/x">链接</a>。</p>'
+        '<div class="o-self-promo" data-selfpromo-newsletter><p>订阅</p></div></div>'
+    )
+    pipeline = make(CleanBodyPipeline)
+    item = pipeline.process_item(article(body="", body_html=raw, content_hash=None))
+    assert item.body == "第一段。\n\n第二段 链接。"
+    assert item.body_html == '<p>第一段。</p>\n<p>第二段 <a href="https://www.rfi.fr/cn/x">链接</a>。</p>'
+    assert item.content_hash == hashlib.sha256("第一段。\n\n第二段 链接。".encode()).hexdigest()
+
+
+# -- 4. validation ------------------------------------------------------------------
+
+
+def test_validation_passes_a_complete_item() -> None:
+    pipeline = make(ValidateArticlePipeline)
+    item = article(content_hash="a" * 64)
+    assert pipeline.process_item(item) is item
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"title": None}, "missing_title"),
+        ({"title": "  "}, "missing_title"),
+        ({"body": ""}, "missing_body"),
+        ({"published": None}, "missing_published"),
+        ({"url": ""}, "missing_url"),
+        ({"published": "2024-02-26 07:30"}, "schema"),  # not ISO 8601 with an offset
+        ({"language": "Chinese"}, "schema"),
+        ({"body_html": '<p onclick="x()">a</p>'}, "schema"),
+        ({"body_html": "<p>a</p><script>x()</script>"}, "schema"),
+        ({"discovered_via": "twitter"}, "schema"),
+        ({"content_hash": "abc"}, "schema"),
+    ],
+)
+def test_validation_drops_with_a_reason_and_a_stat(overrides: dict[str, Any], reason: str) -> None:
+    pipeline = make(ValidateArticlePipeline)
+    with pytest.raises(DropItem, match=r"invalid article \(.+\): "):
+        pipeline.process_item(article(**{"content_hash": "a" * 64, **overrides}))
+    assert stat(pipeline, f"newscrawl/validation/dropped/{reason}") == 1
+    assert stat(pipeline, "newscrawl/validation/dropped") == 1

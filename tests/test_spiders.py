@@ -1,0 +1,216 @@
+"""Spider routing without a reactor: URL rules, link filtering, discovery from saved pages."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
+from scrapy.utils.test import get_crawler
+
+from newscrawl.items import ArticleItem
+from newscrawl.pages.fmm import FmmListingPage
+from newscrawl.spiders.fmm import META_PUBLIC_URL, META_VIA
+from newscrawl.spiders.rfi import RfiCnSpider
+from tests.conftest import ROOT, SNAPSHOT
+
+BASE = "http://127.0.0.1:8123"
+REAL_PAGES = ROOT / "tests" / "fixtures" / "real-pages"
+EU = "https://www.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-x"
+
+
+@pytest.fixture
+def spider() -> RfiCnSpider:
+    crawler = get_crawler(RfiCnSpider)
+    spider = RfiCnSpider.from_crawler(crawler, base_url=BASE)
+    crawler.spider = spider
+    return spider
+
+
+def stat(spider: RfiCnSpider, key: str) -> int:
+    return int(spider.crawler.stats.get_value(f"newscrawl/{key}", 0))
+
+
+@pytest.mark.parametrize(
+    ("url", "is_article"),
+    [
+        (EU, True),
+        ("https://www.rfi.fr/cn/中国/20240226-习近平", True),
+        ("https://www.rfi.fr/cn/专栏检索/法国之窗/20240225-x", True),  # programme path
+        ("https://www.rfi.fr/cn/", False),  # homepage
+        ("https://www.rfi.fr/cn/中国/", False),  # section page
+        ("https://www.rfi.fr/cn/关键词/乌克兰危机/", False),  # tag page
+        ("https://www.rfi.fr/cn/关键词/20240226-x", False),  # never under the tag path
+        ("https://www.rfi.fr/cn/直播/20240226-x", False),  # live
+        ("https://www.rfi.fr/cn/auteur/rfi/", False),  # author page
+        ("https://www.rfi.fr/cn/专栏检索/法国之窗/", False),  # podcasts index
+        ("https://www.rfi.fr/cn/rss", False),
+        ("https://www.rfi.fr/tw/中國/20240226-x", False),  # another edition
+        ("https://www.rfi.fr/cn/20240226-x", False),  # no section
+        ("https://www.rfi.fr/cn/a/b/c/d/20240226-x", False),  # too deep
+        ("https://www.rfi.fr/cn/中国/2024022-x", False),  # not a date prefix
+        ("https://www.rfi.fr/cn/中国/20240226-x/", False),  # trailing slash: index page
+        ("https://www.rfi.fr/cn/中国/20240226-x.mp3", False),
+        ("https://www.france24.com/fr/europe/20240226-x", False),  # another site
+    ],
+)
+def test_is_article_url(spider: RfiCnSpider, url: str, is_article: bool) -> None:
+    public = spider.to_public_url(url, spider.edition_url)
+    assert bool(public and spider.is_article_url(public)) is is_article
+
+
+@pytest.mark.parametrize(
+    ("href", "public"),
+    [
+        ("/cn/欧洲/20240227-x", EU),
+        ("/cn/%e6%ac%a7%e6%b4%b2/20240227-x?xtor=CS1-1&utm_source=nl#comments", EU),
+        (f"{BASE}/cn/%E6%AC%A7%E6%B4%B2/20240227-x", EU),  # a mirror link maps back to the site
+        ("https://amp.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-x", EU),
+        ("http://www.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-x", EU),
+        ("https://www.france24.com/fr/", None),
+        ("http://127.0.0.1:9999/cn/x", None),  # same host, other port: not the mirror
+        ("mailto:x@rfi.fr", None),
+        ("javascript:void(0)", None),
+    ],
+)
+def test_to_public_url(spider: RfiCnSpider, href: str, public: str | None) -> None:
+    assert spider.to_public_url(href, spider.edition_url) == public
+
+
+def test_fetch_url_keeps_path_and_query_on_base_url(spider: RfiCnSpider) -> None:
+    assert spider.to_fetch_url(EU + "?id=3") == f"{BASE}/cn/%E6%AC%A7%E6%B4%B2/20240227-x?id=3"
+
+
+def test_live_spider_fetches_the_public_url() -> None:
+    spider = RfiCnSpider.from_crawler(get_crawler(RfiCnSpider))
+    assert spider.to_fetch_url(EU) == EU
+    assert spider.allowed_domains == ["www.rfi.fr"]
+
+
+def test_article_requests_filter_and_deduplicate_before_requesting(spider: RfiCnSpider) -> None:
+    hrefs = [
+        "/cn/欧洲/20240227-x",
+        "/cn/%E6%AC%A7%E6%B4%B2/20240227-x",  # same article, encoded
+        "/cn/%E6%AC%A7%E6%B4%B2/20240227-x?utm_source=a#c",  # same article, tracked
+        "/cn/关键词/乌克兰危机/",
+        "/cn/直播/",
+        "https://www.france24.com/fr/europe/20240226-y",
+        "/cn/中国/20240226-z",
+    ]
+    requests = list(spider.article_requests(hrefs, via="section", base=spider.edition_url))
+    assert [r.url for r in requests] == [
+        f"{BASE}/cn/%E6%AC%A7%E6%B4%B2/20240227-x",
+        f"{BASE}/cn/%E4%B8%AD%E5%9B%BD/20240226-z",
+    ]
+    assert [r.meta[META_PUBLIC_URL] for r in requests] == [
+        EU,
+        "https://www.rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20240226-z",
+    ]
+    assert {r.meta[META_VIA] for r in requests} == {"section"}
+    assert (
+        stat(spider, "links/duplicate"),
+        stat(spider, "links/not_article"),
+        stat(spider, "links/offsite"),
+    ) == (2, 2, 1)
+    # a later source does not request the article again
+    assert list(spider.article_requests([EU + "?xtor=RSS-1"], via="rss", base=spider.edition_url)) == []
+
+
+def test_max_articles_caps_article_requests() -> None:
+    crawler = get_crawler(RfiCnSpider)
+    spider = RfiCnSpider.from_crawler(crawler, base_url=BASE, max_articles="2")
+    crawler.spider = spider
+    hrefs = [f"/cn/中国/2024022{i}-a{i}" for i in range(5)]
+    assert len(list(spider.article_requests(hrefs, via="section", base=spider.edition_url))) == 2
+    assert stat(spider, "articles/over_max") == 3
+
+
+def test_start_requests_follow_sources_and_sections() -> None:
+    crawler = get_crawler(RfiCnSpider)
+    spider = RfiCnSpider.from_crawler(crawler, base_url=BASE, sections="欧洲", sources="section,rss")
+
+    async def collect() -> list[str]:
+        return [r.url async for r in spider.start()]
+
+    urls = asyncio.run(collect())
+    assert urls == [f"{BASE}/cn/", f"{BASE}/cn/%E6%AC%A7%E6%B4%B2/", f"{BASE}/cn/rss"]
+
+
+def test_real_listing_cards_are_found() -> None:
+    html = (REAL_PAGES / "rfi_es_homepage_20240202_list_items_excerpt.html").read_text("utf-8")
+    from parsel import Selector
+
+    assert FmmListingPage(Selector(text=html)).article_links() == [
+        "/es/am%C3%A9ricas/20240202-elecciones-presidenciales-en-eeuu-biden-intenta-recuperar-el-voto-popular-en-michigan",
+        "/es/francia/20240202-francia-se-opone-y-seguir%C3%A1-oponi%C3%A9ndose-al-acuerdo-con-el-mercosur-afirma-macron",
+        "/es/am%C3%A9ricas/20240202-enfrentamientos-frente-al-congreso-argentino-totalmente-atrincherado-por-la-polic%C3%ADa",
+        "/es/europa/20240201-barcelona-declara-el-estado-de-emergencia-por-sequ%C3%ADa",
+    ]
+
+
+def response_for(
+    path: Path, url: str, cls: type[TextResponse] = HtmlResponse, meta: dict[str, str] | None = None
+) -> TextResponse:
+    return cls(url=url, body=path.read_bytes(), encoding="utf-8", request=Request(url, meta=meta or {}))
+
+
+def test_parse_article_names_the_public_url_and_edition(spider: RfiCnSpider) -> None:
+    page = SNAPSHOT / "cn" / "欧洲" / "20240227-视频-巴黎会议向乌克兰提供更多武器-不排除未来派遣军队.html"
+    public = "https://www.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-%E8%A7%86%E9%A2%91-%E5%B7%B4%E9%BB%8E%E4%BC%9A%E8%AE%AE%E5%90%91%E4%B9%8C%E5%85%8B%E5%85%B0%E6%8F%90%E4%BE%9B%E6%9B%B4%E5%A4%9A%E6%AD%A6%E5%99%A8-%E4%B8%8D%E6%8E%92%E9%99%A4%E6%9C%AA%E6%9D%A5%E6%B4%BE%E9%81%A3%E5%86%9B%E9%98%9F"
+    meta = {META_PUBLIC_URL: public, META_VIA: "rss"}
+    (item,) = list(
+        spider.parse_article(response_for(page, spider.to_fetch_url(public) + "?xtor=RSS-1", meta=meta))
+    )
+    assert isinstance(item, ArticleItem)
+    assert (item.url, item.site, item.edition, item.language, item.discovered_via) == (
+        public,
+        "rfi",
+        "cn",
+        "zh-Hans",
+        "rss",
+    )
+    assert item.title == "视频 巴黎会议向乌克兰提供更多武器 不排除未来派遣军队"
+    assert item.published == "2024-02-27T15:08:00+00:00"
+
+
+def test_parse_article_skips_non_html(spider: RfiCnSpider) -> None:
+    from scrapy.http import Response
+
+    request = Request(f"{BASE}/cn/中国/20240226-x", meta={META_PUBLIC_URL: EU, META_VIA: "section"})
+    response = Response(
+        url=request.url, body=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}, request=request
+    )
+    assert list(spider.parse_article(response)) == []
+    assert stat(spider, "pages/not_text") == 1
+
+
+def test_parse_article_skips_a_page_without_article_markup(spider: RfiCnSpider) -> None:
+    request = Request(f"{BASE}/cn/中国/20240226-x", meta={META_PUBLIC_URL: EU, META_VIA: "section"})
+    response = HtmlResponse(
+        url=request.url, body=b"<html><body><p>Maintenance</p></body></html>", request=request
+    )
+    assert list(spider.parse_article(response)) == []
+    assert stat(spider, "pages/not_article") == 1
+
+
+def test_rss_and_sitemap_discovery_from_the_snapshot(spider: RfiCnSpider) -> None:
+    rss = list(spider.parse_rss(response_for(SNAPSHOT / "cn" / "rss.xml", f"{BASE}/cn/rss", XmlResponse)))
+    sitemap = list(
+        spider.parse_sitemap(
+            response_for(
+                SNAPSHOT / "sitemaps" / "cn" / "news.xml", f"{BASE}/sitemaps/cn/news.xml", XmlResponse
+            )
+        )
+    )
+    for request in rss + sitemap:
+        assert request.url.startswith(BASE + "/cn/")
+        assert "xtor" not in request.url
+        assert "#" not in request.url
+        public = request.meta[META_PUBLIC_URL]
+        assert public.startswith("https://www.rfi.fr/cn/")
+        assert spider.is_article_url(public)
+    assert {r.meta[META_VIA] for r in rss} == {"rss"}
+    assert {r.meta[META_VIA] for r in sitemap} == {"sitemap"}
+    assert len(rss) >= 8
+    assert len(sitemap) >= 4
