@@ -24,8 +24,8 @@ class SpiderArgumentError(ValueError):
 class SpiderArgs:
     #: ``scheme://host[:port]`` every request is sent to
     base_url: str
-    #: section slugs whose pages are crawled, NFC-normalized
-    sections: tuple[str, ...]
+    #: section slugs chosen with ``-a sections`` (NFC); None: every section, homepage included
+    sections: tuple[str, ...] | None
     #: discovery sources, a subset of :data:`SOURCES` in that order
     sources: tuple[str, ...]
     #: stop requesting article pages after this many (None: no limit)
@@ -77,7 +77,7 @@ def parse_args(
             f"unknown spider argument(s) {', '.join(unknown)}; known: {', '.join(ARGUMENTS)}"
         )
 
-    sections = tuple(known_sections)
+    sections = None
     if kwargs.get("sections") not in (None, ""):
         wanted = _split(kwargs["sections"])
         bad = [s for s in wanted if s not in known_sections]

@@ -43,15 +43,10 @@ ITEM_PIPELINES = {
 NEWSCRAWL_URL_CLEANING_ENABLED = True
 NEWSCRAWL_DEDUP_ENABLED = True
 
-# Output: one JSON Lines file per run, UTF-8 (not \uXXXX escapes), keys in the
-# item's field order. "-o"/"-O" on the command line replace this.
-FEEDS = {
-    "output/%(name)s/%(time)s.jsonl": {
-        "format": "jsonlines",
-        "encoding": "utf-8",
-        "fields": list(FIELD_NAMES),
-    },
-}
+# Output: unless -o/-O or FEEDS name other files, each run writes one JSON Lines
+# file here (UTF-8, keys in the item's field order); "" writes none. Placeholders
+# are those of FEEDS: %(name)s is the spider, %(time)s the UTC start time.
+NEWSCRAWL_FEED_URI = "output/%(name)s/%(time)s.jsonl"
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = list(FIELD_NAMES)
 FEED_STORE_EMPTY = True

@@ -18,7 +18,7 @@ def parse(**kwargs: object):
 def test_defaults() -> None:
     args = parse()
     assert args.base_url == "https://www.rfi.fr"
-    assert args.sections == SECTIONS
+    assert args.sections is None  # every section, homepage included
     assert args.sources == ("section", "rss", "sitemap")
     assert args.max_articles is None
 

@@ -134,7 +134,17 @@ def test_start_requests_follow_sources_and_sections() -> None:
         return [r.url async for r in spider.start()]
 
     urls = asyncio.run(collect())
-    assert urls == [f"{BASE}/cn/", f"{BASE}/cn/%E6%AC%A7%E6%B4%B2/", f"{BASE}/cn/rss"]
+    # with -a sections the homepage (which mixes every section) is not read
+    assert urls == [f"{BASE}/cn/%E6%AC%A7%E6%B4%B2/", f"{BASE}/cn/rss"]
+    every = RfiCnSpider.from_crawler(get_crawler(RfiCnSpider), base_url=BASE)
+
+    async def collect_all() -> list[str]:
+        return [r.url async for r in every.start()]
+
+    all_urls = asyncio.run(collect_all())
+    assert all_urls[0] == f"{BASE}/cn/"
+    assert len(all_urls) == 1 + len(RfiCnSpider.sections) + 2
+    assert all_urls[-2:] == [f"{BASE}/cn/rss", f"{BASE}/sitemaps/cn/news.xml"]
 
 
 def test_real_listing_cards_are_found() -> None:

@@ -23,9 +23,10 @@ import scrapy
 from parsel import Selector
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 
 from newscrawl import __version__
-from newscrawl.items import ArticleItem
+from newscrawl.items import FIELD_NAMES, ArticleItem
 from newscrawl.pages.feeds import parse_rss, parse_sitemap
 from newscrawl.pages.fmm import FmmArticlePage, FmmListingPage
 from newscrawl.params import SpiderArgs, SpiderArgumentError, parse_args
@@ -79,6 +80,15 @@ class FmmSpider(scrapy.Spider):
         self._queued: set[str] = set()
 
     @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Add the default feed (``NEWSCRAWL_FEED_URI``) unless ``-o``/``-O`` or FEEDS name one."""
+        super().update_settings(settings)
+        uri = settings.get("NEWSCRAWL_FEED_URI")
+        if uri and not settings.getdict("FEEDS"):
+            feed = {"format": "jsonlines", "encoding": "utf-8", "fields": list(FIELD_NAMES)}
+            settings.set("FEEDS", {uri: feed}, priority="spider")
+
+    @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FmmSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
@@ -107,8 +117,9 @@ class FmmSpider(scrapy.Spider):
         """``(public URL, source)`` of every discovery page, in the order requested."""
         prefix = self.path_prefix
         if "section" in self.args.sources:
-            yield self.edition_url, "section"
-            for slug in self.args.sections:
+            if self.args.sections is None:
+                yield self.edition_url, "section"
+            for slug in self.args.sections or self.sections:
                 yield clean_url(f"{self.public_origin}{prefix}/{slug}/"), "section"
         if "rss" in self.args.sources:
             yield f"{self.public_origin}{prefix}/rss", "rss"
@@ -136,14 +147,19 @@ class FmmSpider(scrapy.Spider):
         return None
 
     def is_article_url(self, public_url: str) -> bool:
-        """``<prefix>/<section>[/<show>]/<YYYYMMDD>-<slug>`` on the public host; not tag, author, live."""
+        """``<prefix>/<section>[/<show>]/<YYYYMMDD>-<slug>`` on the public host; not tag, author, live.
+
+        With ``-a sections``, only articles under those sections count.
+        """
         if urlsplit(public_url).hostname != self.public_host:
             return False
         path = decoded_path(public_url)
         if not self._article_path.match(path) or _FILE_ENDING.search(path):
             return False
         first = path[len(self.path_prefix) :].split("/")[1]
-        return first not in self.non_article_segments
+        if first in self.non_article_segments:
+            return False
+        return self.args.sections is None or first in self.args.sections
 
     # -- discovery ------------------------------------------------------------
 
