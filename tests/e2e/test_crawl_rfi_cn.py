@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 
+from newscrawl import __version__
 from newscrawl.items import FIELD_NAMES
 from newscrawl.pipelines.validation import article_validator
 from tests.conftest import FIXTURES, Served, load_fixture, read_jsonl, run_crawl
 
 FIXTURE_DATA = [load_fixture(p) for p in sorted((FIXTURES / "rfi_cn").glob("*.json"))]
 EXPECTED = {f["url"]: f for f in FIXTURE_DATA}
+CONTACT = "mailto:crawl-ops@example.org"
 NOT_ARTICLES = ("/cn/关键词/", "/cn/直播/", "/cn/auteur/", "/cn/preview/")
 
 
@@ -31,7 +33,9 @@ def full_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str,
     threading.Thread(target=server.serve_forever, daemon=True).start()
     served = Served(f"http://127.0.0.1:{server.server_address[1]}", log)
     try:
-        result = run_crawl("rfi_cn", "-a", f"base_url={served.url}", cwd=workdir)
+        result = run_crawl(
+            "rfi_cn", "-a", f"base_url={served.url}", "-s", f"NEWSCRAWL_CONTACT_URL={CONTACT}", cwd=workdir
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -114,7 +118,7 @@ def test_server_log_shows_each_article_fetched_once_and_no_non_article(full_craw
         assert not [p for p in paths if p.startswith(prefix)], prefix
     assert "/robots.txt" in paths
     assert {"/cn/", "/cn/rss", "/sitemaps/cn/news.xml", "/cn/欧洲/"} <= set(paths)
-    assert all(r["user_agent"].startswith("newscrawl/") for r in requests)
+    assert {r["user_agent"] for r in requests} == {f"newscrawl/{__version__} (+{CONTACT})"}
     assert not [r for r in requests if r["query"]], "tracking parameters reached the server"
 
 

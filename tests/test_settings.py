@@ -1,0 +1,47 @@
+"""Live-site politeness and output defaults, as Scrapy loads them from the project."""
+
+from __future__ import annotations
+
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.test import get_crawler
+
+from newscrawl.items import FIELD_NAMES
+from newscrawl.spiders.rfi import RfiCnSpider
+
+
+def test_politeness_defaults() -> None:
+    settings = get_project_settings()
+    assert settings.getbool("ROBOTSTXT_OBEY") is True
+    assert settings.getfloat("DOWNLOAD_DELAY") >= 1.0
+    assert settings.getbool("AUTOTHROTTLE_ENABLED") is True
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
+    assert settings.get("FEED_EXPORT_ENCODING") == "utf-8"
+
+
+def test_default_feed_is_added_only_when_no_feed_is_named() -> None:
+    settings = Settings({"NEWSCRAWL_FEED_URI": "output/%(name)s/%(time)s.jsonl"})
+    RfiCnSpider.update_settings(settings)
+    assert settings.getdict("FEEDS") == {
+        "output/%(name)s/%(time)s.jsonl": {
+            "format": "jsonlines",
+            "encoding": "utf-8",
+            "fields": list(FIELD_NAMES),
+        }
+    }
+    named = Settings({"NEWSCRAWL_FEED_URI": "output/%(name)s/%(time)s.jsonl"})
+    named.set("FEEDS", {"mine.jsonl": {"format": "jsonlines"}}, priority="cmdline")
+    RfiCnSpider.update_settings(named)
+    assert list(named.getdict("FEEDS")) == ["mine.jsonl"]
+    off = Settings({"NEWSCRAWL_FEED_URI": ""})
+    RfiCnSpider.update_settings(off)
+    assert off.getdict("FEEDS") == {}
+
+
+def test_user_agent_names_the_contact() -> None:
+    from newscrawl import __version__
+
+    crawler = get_crawler(RfiCnSpider, {"NEWSCRAWL_CONTACT_URL": "https://ops.example.org/crawler"})
+    crawler.settings.frozen = False  # as during Crawler.crawl(), before settings are frozen
+    RfiCnSpider.from_crawler(crawler)
+    assert crawler.settings.get("USER_AGENT") == f"newscrawl/{__version__} (+https://ops.example.org/crawler)"
