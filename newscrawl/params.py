@@ -7,13 +7,17 @@ any other unknown name is an error, so a typo never silently changes a crawl.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from urllib.parse import unquote, urlsplit
 
-SOURCES: tuple[str, ...] = ("section", "rss", "sitemap")
-ARGUMENTS: tuple[str, ...] = ("base_url", "sections", "sources", "max_articles")
+from newscrawl.editions import BACKFILL_SOURCES, RECENT_SOURCES, SOURCES
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ARGUMENTS: tuple[str, ...] = ("base_url", "sections", "sources", "max_articles", "since", "until")
 
 
 class SpiderArgumentError(ValueError):
@@ -28,8 +32,26 @@ class SpiderArgs:
     sections: tuple[str, ...] | None
     #: discovery sources, a subset of :data:`SOURCES` in that order
     sources: tuple[str, ...]
+    #: True when ``sources`` was given (an edition lacking one of them is then worth a warning)
+    sources_explicit: bool
     #: stop requesting article pages after this many (None: no limit)
     max_articles: int | None
+    #: edition codes chosen with ``-a editions`` (multi-edition spiders only)
+    editions: tuple[str, ...] = ()
+    #: backfill window, inclusive Paris dates of publication (the URL date); None: recent sources only
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def backfill(self) -> bool:
+        return self.since is not None
+
+    def in_window(self, day: date | None) -> bool:
+        if self.since is None:
+            return True
+        if day is None:
+            return False
+        return self.since <= day and (self.until is None or day <= self.until)
 
 
 def _split(value: object) -> list[str]:
@@ -69,13 +91,30 @@ def parse_args(
     *,
     default_base_url: str,
     known_sections: Sequence[str],
+    known_editions: Sequence[str] = (),
 ) -> SpiderArgs:
-    """Validate spider keyword arguments; raise :class:`SpiderArgumentError` on a bad one."""
-    unknown = sorted(k for k in kwargs if k not in ARGUMENTS and not k.startswith("_"))
+    """Validate spider keyword arguments; raise :class:`SpiderArgumentError` on a bad one.
+
+    ``known_editions`` is given by multi-edition spiders, which take ``editions``.
+    """
+    allowed = (*ARGUMENTS, "editions") if known_editions else ARGUMENTS
+    unknown = sorted(k for k in kwargs if k not in allowed and not k.startswith("_"))
     if unknown:
+        hint = "; editions= is taken by the multi-edition spiders (rfi)" if "editions" in unknown else ""
         raise SpiderArgumentError(
-            f"unknown spider argument(s) {', '.join(unknown)}; known: {', '.join(ARGUMENTS)}"
+            f"unknown spider argument(s) {', '.join(unknown)}; known: {', '.join(allowed)}{hint}"
         )
+
+    editions = tuple(known_editions)
+    if known_editions and kwargs.get("editions") not in (None, "", "all"):
+        wanted = [e.lower() for e in _split(kwargs["editions"])]
+        bad = [e for e in wanted if e not in known_editions]
+        if bad or not wanted:
+            raise SpiderArgumentError(
+                f"editions={kwargs['editions']!r}: unknown edition(s) {', '.join(bad) or '(none given)'}; "
+                f"choose from {', '.join(known_editions)} or all"
+            )
+        editions = tuple(dict.fromkeys(wanted))
 
     sections = None
     if kwargs.get("sections") not in (None, ""):
@@ -88,7 +127,19 @@ def parse_args(
             )
         sections = tuple(dict.fromkeys(wanted))
 
-    sources = SOURCES
+    since = _date(kwargs, "since")
+    until = _date(kwargs, "until")
+    if until is not None and since is None:
+        raise SpiderArgumentError(
+            f"until={kwargs['until']!r}: give since= too (until only ends a backfill window)"
+        )
+    today = datetime.now(UTC).date()
+    if since is not None and since > today:
+        raise SpiderArgumentError(f"since={kwargs['since']!r}: the date is in the future")
+    if since is not None and until is not None and until < since:
+        raise SpiderArgumentError(f"until={kwargs['until']!r}: before since={kwargs['since']!r}")
+
+    sources = BACKFILL_SOURCES if since is not None else RECENT_SOURCES
     if kwargs.get("sources") not in (None, ""):
         wanted = [s.lower() for s in _split(kwargs["sources"])]
         bad = [s for s in wanted if s not in SOURCES]
@@ -98,6 +149,10 @@ def parse_args(
                 f"choose from {', '.join(SOURCES)}"
             )
         sources = tuple(s for s in SOURCES if s in wanted)
+        if since is None and "archive" in sources:
+            raise SpiderArgumentError(
+                f"sources={kwargs['sources']!r}: archive pages are a backfill source; give since= too"
+            )
 
     max_articles = None
     if kwargs.get("max_articles") not in (None, ""):
@@ -113,5 +168,22 @@ def parse_args(
         base_url=_base_url(kwargs.get("base_url"), default_base_url),
         sections=sections,
         sources=sources,
+        sources_explicit=kwargs.get("sources") not in (None, ""),
         max_articles=max_articles,
+        editions=editions,
+        since=since,
+        until=until,
     )
+
+
+def _date(kwargs: Mapping[str, object], name: str) -> date | None:
+    raw = kwargs.get(name)
+    if raw in (None, ""):
+        return None
+    text = str(raw).strip()
+    try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SpiderArgumentError(f"{name}={text!r}: expected a date as YYYY-MM-DD") from None

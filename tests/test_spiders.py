@@ -18,6 +18,7 @@ from tests.conftest import ROOT, SNAPSHOT
 BASE = "http://127.0.0.1:8123"
 REAL_PAGES = ROOT / "tests" / "fixtures" / "real-pages"
 EU = "https://www.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-x"
+HOME = "https://www.rfi.fr/cn/"
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def stat(spider: RfiCnSpider, key: str) -> int:
     ],
 )
 def test_is_article_url(spider: RfiCnSpider, url: str, is_article: bool) -> None:
-    public = spider.to_public_url(url, spider.edition_url)
+    public = spider.to_public_url(url, HOME)
     assert bool(public and spider.is_article_url(public)) is is_article
 
 
@@ -75,7 +76,7 @@ def test_is_article_url(spider: RfiCnSpider, url: str, is_article: bool) -> None
     ],
 )
 def test_to_public_url(spider: RfiCnSpider, href: str, public: str | None) -> None:
-    assert spider.to_public_url(href, spider.edition_url) == public
+    assert spider.to_public_url(href, HOME) == public
 
 
 def test_fetch_url_keeps_path_and_query_on_base_url(spider: RfiCnSpider) -> None:
@@ -98,7 +99,7 @@ def test_article_requests_filter_and_deduplicate_before_requesting(spider: RfiCn
         "https://www.france24.com/fr/europe/20240226-y",
         "/cn/中国/20240226-z",
     ]
-    requests = list(spider.article_requests(hrefs, via="section", base=spider.edition_url))
+    requests = list(spider.article_requests(hrefs, via="section", base=HOME))
     assert [r.url for r in requests] == [
         f"{BASE}/cn/%E6%AC%A7%E6%B4%B2/20240227-x",
         f"{BASE}/cn/%E4%B8%AD%E5%9B%BD/20240226-z",
@@ -114,7 +115,7 @@ def test_article_requests_filter_and_deduplicate_before_requesting(spider: RfiCn
         stat(spider, "links/offsite"),
     ) == (2, 2, 1)
     # a later source does not request the article again
-    assert list(spider.article_requests([EU + "?xtor=RSS-1"], via="rss", base=spider.edition_url)) == []
+    assert list(spider.article_requests([EU + "?xtor=RSS-1"], via="rss", base=HOME)) == []
 
 
 def test_max_articles_caps_article_requests() -> None:
@@ -122,7 +123,7 @@ def test_max_articles_caps_article_requests() -> None:
     spider = RfiCnSpider.from_crawler(crawler, base_url=BASE, max_articles="2")
     crawler.spider = spider
     hrefs = [f"/cn/中国/2024022{i}-a{i}" for i in range(5)]
-    assert len(list(spider.article_requests(hrefs, via="section", base=spider.edition_url))) == 2
+    assert len(list(spider.article_requests(hrefs, via="section", base=HOME))) == 2
     assert stat(spider, "articles/over_max") == 3
 
 

@@ -225,23 +225,39 @@ class FmmArticlePage:
         }
 
 
-class FmmListingPage:
-    """A homepage, section, tag or programme page: a set of article cards."""
+class _LinkPage:
+    """A page read only for its links: the hrefs matched by ``LINKS``, in page order, each once."""
 
-    CARD_LINKS = (
-        ".m-item-list-article a[data-article-item-link]::attr(href)",
-        ".article__title a::attr(href)",  # div.article__title today, p.article__title in 2020-21
-    )
+    LINKS: tuple[str, ...] = ()
 
     def __init__(self, selector: Selector) -> None:
         self.sel = selector
 
     def article_links(self) -> list[str]:
-        """Card hrefs as written (relative or absolute), in page order, each once."""
+        """Hrefs as written (relative or absolute); the spider decides which are articles."""
         hrefs: dict[str, None] = {}
-        for query in self.CARD_LINKS:
+        for query in self.LINKS:
             for href in self.sel.css(query).getall():
                 href = href.strip()
                 if href:
                     hrefs.setdefault(href, None)
         return list(hrefs)
+
+
+class FmmListingPage(_LinkPage):
+    """A homepage, section, tag or programme page: links of its article cards only."""
+
+    LINKS = (
+        ".m-item-list-article a[data-article-item-link]::attr(href)",
+        ".article__title a::attr(href)",  # div.article__title today, p.article__title in 2020-21
+    )
+
+
+class FmmArchivePage(_LinkPage):
+    """A daily archive page (RFI fr ``/fr/archives/…``, France 24 ``/<ed>/archives/…``)."""
+
+    LINKS = (
+        "div.o-archive-day ul.o-archive-day__list li a::attr(href)",  # RFI
+        "li.o-archive-day__list__entry a::attr(href)",  # France 24
+        "a.a-archive-link::attr(href)",
+    )

@@ -1,21 +1,25 @@
 """FmmSpider: discovery and routing shared by every site on the FMM CMS.
 
 A concrete spider only declares data (``name``, ``edition``, ``language``,
-``sections``); this base derives the discovery URLs (homepage, section
-pages, edition RSS feed, Google News sitemap), the article-URL rule and the
-mapping between the public origin and ``base_url``. It holds no selector:
-pages are read by :mod:`newscrawl.pages`.
+``sections``, which routes the site is known to publish); this base turns
+it into an :class:`~newscrawl.editions.Edition` and derives from it the
+discovery URLs (homepage, section pages, RSS feed, news sitemap; for a
+backfill the monthly sitemaps and daily archives), the article-URL rule and
+the mapping between the public origin and ``base_url``. It holds no
+selector: pages are read by :mod:`newscrawl.pages`.
 
 Stats (``newscrawl/`` prefix): ``links/article``, ``links/not_article``,
-``links/offsite``, ``links/duplicate``, ``discovered/<source>``,
-``articles/over_max``, ``pages/not_text``, ``pages/not_article``.
+``links/offsite``, ``links/duplicate``, ``links/out_of_window``,
+``discovered/<source>``, ``articles/over_max``, ``sources/unavailable``,
+``backfill/months_selected``, ``backfill/months_skipped``,
+``pages/not_text``, ``pages/not_article``.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeGuard
 from urllib.parse import urljoin, urlsplit
 
@@ -26,18 +30,17 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 
 from newscrawl import __version__
+from newscrawl.editions import Edition, contents_month, url_date
 from newscrawl.items import FIELD_NAMES, ArticleItem
 from newscrawl.pages.feeds import parse_rss, parse_sitemap
-from newscrawl.pages.fmm import FmmArticlePage, FmmListingPage
+from newscrawl.pages.fmm import FmmArchivePage, FmmArticlePage, FmmListingPage
 from newscrawl.params import SpiderArgs, SpiderArgumentError, parse_args
 from newscrawl.utils.text import utc_now_iso
 from newscrawl.utils.urls import clean_url, decoded_path, replace_origin, url_key
 
 META_PUBLIC_URL = "newscrawl_public_url"
 META_VIA = "newscrawl_discovered_via"
-
-# File endings that never name an article page, whatever the path looks like.
-_FILE_ENDING = re.compile(r"\.(?:xml|rss|json|jpe?g|png|gif|webp|svg|mp3|mp4|m4a|pdf|css|js)$", re.I)
+META_EDITION = "newscrawl_edition"
 
 
 class FmmSpider(scrapy.Spider):
@@ -49,23 +52,63 @@ class FmmSpider(scrapy.Spider):
     public_origin: ClassVar[str]
     #: other host names of the same site, mapped to the public origin's host
     host_aliases: ClassVar[frozenset[str]] = frozenset()
+    #: True when the site's paths start with the edition code (``/cn/…``)
+    edition_in_path: ClassVar[bool] = True
     #: edition code written to items (``cn``)
     edition: ClassVar[str]
-    #: path prefix of the edition (``/cn``; empty for a site without one)
-    path_prefix: ClassVar[str]
     #: BCP 47 language tag of the edition
     language: ClassVar[str]
     #: section slugs of the edition's navigation, as decoded text
     sections: ClassVar[tuple[str, ...]]
     #: first path segments (after the prefix) that never hold articles: tags, authors, live
     non_article_segments: ClassVar[frozenset[str]] = frozenset({"tag", "auteur", "author"})
+    #: recent routes the site publishes for this edition, besides listings: "rss", "sitemap"
+    feeds: ClassVar[frozenset[str]] = frozenset()
+    #: backfill routes: "sitemap" (index of monthly maps), "archive" (daily pages)
+    backfill_routes: ClassVar[frozenset[str]] = frozenset()
+    #: daily archive path (see :attr:`Edition.archive_day`) and its month names
+    archive_day: ClassVar[str | None] = None
+    month_names: ClassVar[tuple[str, ...]] = ()
     page_class: ClassVar[type[FmmArticlePage]] = FmmArticlePage
 
     args: SpiderArgs
+    editions: tuple[Edition, ...]
+
+    @classmethod
+    def edition_info(cls) -> Edition:
+        """The :class:`Edition` this (data-only) spider class declares."""
+        return Edition(
+            spider=cls.name,
+            site=cls.site,
+            code=cls.edition,
+            language=cls.language,
+            public_origin=cls.public_origin,
+            path_prefix=f"/{cls.edition}" if cls.edition_in_path else "",
+            sections=cls.sections,
+            non_article_segments=cls.non_article_segments,
+            feeds=cls.feeds,
+            backfill=cls.backfill_routes,
+            archive_day=cls.archive_day,
+            month_names=cls.month_names,
+        )
+
+    @classmethod
+    def available_editions(cls) -> tuple[Edition, ...]:
+        """Editions this spider can crawl; multi-edition spiders override it."""
+        return (cls.edition_info(),)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        available = self.available_editions()
+        multi = len(available) > 1
         try:
-            parsed = parse_args(kwargs, default_base_url=self.public_origin, known_sections=self.sections)
+            parsed = parse_args(
+                kwargs,
+                default_base_url=self.public_origin,
+                known_sections=tuple(dict.fromkeys(s for e in available for s in e.sections)),
+                known_editions=tuple(e.code for e in available) if multi else (),
+            )
+            self.editions = tuple(e for e in available if not multi or e.code in parsed.editions)
+            self._check_sources(parsed)
         except SpiderArgumentError as exc:
             logging.getLogger(__name__).error("%s: bad spider argument: %s", self.name, exc)
             raise
@@ -76,8 +119,18 @@ class FmmSpider(scrapy.Spider):
         self.fetch_host = fetch.hostname or ""
         self._fetch_origin = (fetch.scheme, fetch.netloc)
         self.allowed_domains = [self.fetch_host]
-        self._article_path = re.compile(rf"^{re.escape(self.path_prefix)}/(?:[^/]+/){{1,3}}\d{{8}}-[^/]+$")
         self._queued: set[str] = set()
+
+    def _check_sources(self, args: SpiderArgs) -> None:
+        usable = [
+            s for s in args.sources if any(e.has_source(s, backfill=args.backfill) for e in self.editions)
+        ]
+        if not usable:
+            mode = "a backfill (since=)" if args.backfill else "recent articles"
+            raise SpiderArgumentError(
+                f"sources={','.join(args.sources)}: none is known to exist for {mode} on "
+                f"{', '.join(e.spider for e in self.editions)}; see docs/editions.md"
+            )
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -109,22 +162,41 @@ class FmmSpider(scrapy.Spider):
 
     # -- URLs -----------------------------------------------------------------
 
-    @property
-    def edition_url(self) -> str:
-        return f"{self.public_origin}{self.path_prefix}/"
+    def discovery_urls(self) -> Iterator[tuple[str, str, Edition]]:
+        """``(public URL, source, edition)`` of every discovery page, in the order requested."""
+        args = self.args
+        for edition in self.editions:
+            for source in args.sources:
+                if not edition.has_source(source, backfill=args.backfill):
+                    if args.sources_explicit:
+                        self._count("sources/unavailable")
+                        self.logger.warning(
+                            "%s: no %s route is known to exist for %s; skipped (see docs/editions.md)",
+                            self.name,
+                            source,
+                            edition.spider,
+                        )
+                    continue
+                yield from ((url, source, edition) for url in self._source_urls(edition, source))
 
-    def discovery_urls(self) -> Iterator[tuple[str, str]]:
-        """``(public URL, source)`` of every discovery page, in the order requested."""
-        prefix = self.path_prefix
-        if "section" in self.args.sources:
-            if self.args.sections is None:
-                yield self.edition_url, "section"
-            for slug in self.args.sections or self.sections:
-                yield clean_url(f"{self.public_origin}{prefix}/{slug}/"), "section"
-        if "rss" in self.args.sources:
-            yield f"{self.public_origin}{prefix}/rss", "rss"
-        if "sitemap" in self.args.sources:
-            yield f"{self.public_origin}/sitemaps/{self.edition}/news.xml", "sitemap"
+    def _source_urls(self, edition: Edition, source: str) -> Iterator[str]:
+        args = self.args
+        if source == "section":
+            chosen = args.sections
+            if chosen is None:
+                yield edition.home_url
+            yield from (edition.section_url(s) for s in edition.sections if chosen is None or s in chosen)
+        elif source == "rss":
+            yield edition.rss_url
+        elif source == "sitemap":
+            yield edition.sitemap_index_url if args.backfill else edition.news_sitemap_url
+        elif source == "archive" and args.since is not None:
+            day, last = args.since, args.until or datetime.now(UTC).date()
+            while day <= last:
+                url = edition.archive_url(day)
+                if url:
+                    yield url
+                day += timedelta(days=1)
 
     def to_fetch_url(self, public_url: str) -> str:
         """Where a public URL is requested: the same path and query on ``base_url``."""
@@ -146,26 +218,29 @@ class FmmSpider(scrapy.Spider):
             return replace_origin(url, self.public_origin)
         return None
 
-    def is_article_url(self, public_url: str) -> bool:
-        """``<prefix>/<section>[/<show>]/<YYYYMMDD>-<slug>`` on the public host; not tag, author, live.
-
-        With ``-a sections``, only articles under those sections count.
-        """
+    def article_edition(self, public_url: str) -> Edition | None:
+        """The crawled edition whose article-URL rule ``public_url`` meets (``-a sections`` applied)."""
         if urlsplit(public_url).hostname != self.public_host:
-            return False
+            return None
         path = decoded_path(public_url)
-        if not self._article_path.match(path) or _FILE_ENDING.search(path):
-            return False
-        first = path[len(self.path_prefix) :].split("/")[1]
-        if first in self.non_article_segments:
-            return False
-        return self.args.sections is None or first in self.args.sections
+        for edition in self.editions:
+            if edition.owns_path(path) and edition.is_article_path(path, self.args.sections):
+                return edition
+        return None
+
+    def is_article_url(self, public_url: str) -> bool:
+        return self.article_edition(public_url) is not None
 
     # -- discovery ------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        callbacks = {"section": self.parse_listing, "rss": self.parse_rss, "sitemap": self.parse_sitemap}
-        for public_url, source in self.discovery_urls():
+        callbacks = {
+            "section": self.parse_listing,
+            "rss": self.parse_rss,
+            "sitemap": self.parse_sitemap,
+            "archive": self.parse_archive,
+        }
+        for public_url, source, _edition in self.discovery_urls():
             yield scrapy.Request(
                 self.to_fetch_url(public_url),
                 callback=callbacks[source],
@@ -174,9 +249,8 @@ class FmmSpider(scrapy.Spider):
             )
 
     def _page_public_url(self, response: Response) -> str:
-        return self.to_public_url(response.url, response.url) or response.meta.get(
-            META_PUBLIC_URL, response.url
-        )
+        public: str = response.meta.get(META_PUBLIC_URL, response.url)
+        return self.to_public_url(response.url, response.url) or public
 
     def _is_text(self, response: Response, what: str) -> TypeGuard[TextResponse]:
         """True for a text response; otherwise log, count ``pages/not_text`` and say no."""
@@ -193,23 +267,57 @@ class FmmSpider(scrapy.Spider):
         links = FmmListingPage(Selector(text=response.text)).article_links()
         yield from self.article_requests(links, via="section", base=self._page_public_url(response))
 
+    def parse_archive(self, response: Response) -> Iterator[scrapy.Request]:
+        if not self._is_text(response, "archive page"):
+            return
+        links = FmmArchivePage(Selector(text=response.text)).article_links()
+        yield from self.article_requests(links, via="archive", base=self._page_public_url(response))
+
     def parse_rss(self, response: Response) -> Iterator[scrapy.Request]:
         entries = parse_rss(response.body)
         if not entries:
             self.logger.warning("feed %s holds no readable item", response.url)
-        yield from self.article_requests((e.url for e in entries), via="rss", base=self.edition_url)
+        yield from self.article_requests(
+            (e.url for e in entries), via="rss", base=self._page_public_url(response)
+        )
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        entries, _children = parse_sitemap(response.body)
-        if not entries:
-            self.logger.warning("sitemap %s holds no readable <url>", response.url)
-        yield from self.article_requests((e.url for e in entries), via="sitemap", base=self.edition_url)
+        """A news or monthly sitemap (article URLs), or an index (monthly maps chosen by the window)."""
+        entries, children = parse_sitemap(response.body)
+        base = self._page_public_url(response)
+        if not entries and not children:
+            self.logger.warning("sitemap %s holds no readable <url> or <sitemap>", response.url)
+        yield from self.article_requests((e.url for e in entries), via="sitemap", base=base)
+        yield from self.month_requests(children, base=base)
+
+    def month_requests(self, children: Iterable[str], *, base: str) -> Iterator[scrapy.Request]:
+        """Requests for the monthly ``contents_YYYYMM.xml`` maps of an index that meet the window."""
+        since, until = self.args.since, self.args.until
+        if since is None:
+            return
+        first, last = (since.year, since.month), ((until.year, until.month) if until else (9999, 12))
+        for child in children:
+            month = contents_month(child)
+            public_url = self.to_public_url(child, base)
+            if month is None or public_url is None:
+                continue  # tags, shows, page-builder maps
+            if not first <= month <= last:
+                self._count("backfill/months_skipped")
+                continue
+            self._count("backfill/months_selected")
+            yield scrapy.Request(
+                self.to_fetch_url(public_url),
+                callback=self.parse_sitemap,
+                meta={META_PUBLIC_URL: public_url},
+                priority=5,
+            )
 
     def article_requests(self, hrefs: Iterable[str], *, via: str, base: str) -> Iterator[scrapy.Request]:
         """Requests for the article links among ``hrefs``; every other link is dropped here.
 
         Links are filtered and deduplicated before a request exists, so
-        Scrapy's per-request costs are paid only for new article pages.
+        Scrapy's per-request costs are paid only for new article pages; a
+        backfill also drops articles whose URL date is outside the window.
         """
         max_articles = self.args.max_articles
         for href in hrefs:
@@ -217,8 +325,12 @@ class FmmSpider(scrapy.Spider):
             if public_url is None:
                 self._count("links/offsite")
                 continue
-            if not self.is_article_url(public_url):
+            edition = self.article_edition(public_url)
+            if edition is None:
                 self._count("links/not_article")
+                continue
+            if not self.args.in_window(url_date(decoded_path(public_url))):
+                self._count("links/out_of_window")
                 continue
             key = url_key(public_url)
             if key in self._queued:
@@ -233,7 +345,7 @@ class FmmSpider(scrapy.Spider):
             yield scrapy.Request(
                 self.to_fetch_url(public_url),
                 callback=self.parse_article,
-                meta={META_PUBLIC_URL: public_url, META_VIA: via},
+                meta={META_PUBLIC_URL: public_url, META_VIA: via, META_EDITION: edition.code},
             )
 
     # -- articles -------------------------------------------------------------
@@ -248,13 +360,20 @@ class FmmSpider(scrapy.Spider):
             self._count("pages/not_article")
             self.logger.warning("%s has no article markup; no item", requested)
             return
+        edition = self.article_edition(public_url) or self.article_edition(requested)
+        if edition is None:  # redirected away from the article URLs of this crawl
+            self._count("pages/not_article")
+            self.logger.warning(
+                "%s ended at %s, not an article URL of this crawl; no item", requested, public_url
+            )
+            return
         fields = page.fields()
         canonical = self.to_public_url(fields["url"], public_url) if fields["url"] else None
-        fields["url"] = canonical if canonical and self.is_article_url(canonical) else public_url
+        fields["url"] = canonical if canonical and self.article_edition(canonical) is edition else public_url
         yield ArticleItem(
-            site=self.site,
-            edition=self.edition,
-            language=self.language,
+            site=edition.site,
+            edition=edition.code,
+            language=edition.language,
             discovered_via=response.meta.get(META_VIA, "section"),
             crawled_at=utc_now_iso(),
             **fields,
