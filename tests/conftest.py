@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ from newscrawl.utils.urls import clean_url
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-SNAPSHOT = ROOT / "snapshots" / "rfi"
+SNAPSHOTS = ROOT / "snapshots"
+SNAPSHOT = SNAPSHOTS / "rfi"
 SEED = ROOT.parent / "shared" / "seed" / "rfi_cn_feed_item_20240227.txt"
 SEED_COPY = FIXTURES / "seed" / "rfi_cn_feed_item_20240227.txt"
 
@@ -54,11 +56,10 @@ class Served:
         return [r["path"] for r in self.requests()]
 
 
-@pytest.fixture
-def snapshot_server(tmp_path: Path) -> Iterator[Served]:
-    """The bundled RFI snapshot on 127.0.0.1, with a fresh request log per test."""
-    log = tmp_path / "requests.jsonl"
-    server = make_server(SNAPSHOT, 0, log)
+@contextmanager
+def serve(root: Path, log: Path) -> Iterator[Served]:
+    """A snapshot document root on 127.0.0.1 (any free port), logging each request to ``log``."""
+    server = make_server(root, 0, log)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -66,6 +67,13 @@ def snapshot_server(tmp_path: Path) -> Iterator[Served]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def snapshot_server(tmp_path: Path) -> Iterator[Served]:
+    """The bundled RFI snapshot on 127.0.0.1, with a fresh request log per test."""
+    with serve(SNAPSHOT, tmp_path / "requests.jsonl") as served:
+        yield served
 
 
 OFFLINE_SETTINGS = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO")

@@ -11,7 +11,7 @@ import pytest
 from newscrawl import __version__
 from newscrawl.items import FIELD_NAMES
 from newscrawl.pipelines.validation import article_validator
-from tests.conftest import FIXTURES, Served, load_fixture, read_jsonl, run_crawl
+from tests.conftest import FIXTURES, SNAPSHOT, Served, load_fixture, read_jsonl, run_crawl, serve
 
 FIXTURE_DATA = [load_fixture(p) for p in sorted((FIXTURES / "rfi_cn").glob("*.json"))]
 EXPECTED = {f["url"]: f for f in FIXTURE_DATA}
@@ -22,23 +22,11 @@ NOT_ARTICLES = ("/cn/关键词/", "/cn/直播/", "/cn/auteur/", "/cn/preview/")
 @pytest.fixture(scope="module")
 def full_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], Path, Served, str]:
     """One default crawl (no -o): the project's FEEDS write output/rfi_cn/<time>.jsonl."""
-    import threading
-
-    from newscrawl.snapshot_server import make_server
-    from tests.conftest import SNAPSHOT
-
     workdir = tmp_path_factory.mktemp("crawl")
-    log = workdir / "requests.jsonl"
-    server = make_server(SNAPSHOT, 0, log)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    served = Served(f"http://127.0.0.1:{server.server_address[1]}", log)
-    try:
+    with serve(SNAPSHOT, workdir / "requests.jsonl") as served:
         result = run_crawl(
             "rfi_cn", "-a", f"base_url={served.url}", "-s", f"NEWSCRAWL_CONTACT_URL={CONTACT}", cwd=workdir
         )
-    finally:
-        server.shutdown()
-        server.server_close()
     assert result.returncode == 0, result.stderr[-3000:]
     files = list((workdir / "output" / "rfi_cn").glob("*.jsonl"))
     assert len(files) == 1, files
