@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from newscrawl.editions import BACKFILL_SOURCES, RECENT_SOURCES, SOURCES
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-ARGUMENTS: tuple[str, ...] = ("base_url", "sections", "sources", "max_articles", "since", "until")
+ARGUMENTS: tuple[str, ...] = ("base_url", "sections", "sources", "max_articles", "since", "until", "recrawl")
 
 
 class SpiderArgumentError(ValueError):
@@ -36,6 +36,8 @@ class SpiderArgs:
     sources_explicit: bool
     #: stop requesting article pages after this many (None: no limit)
     max_articles: int | None
+    #: True: ignore the seen-store for this job and write every article again
+    recrawl: bool = False
     #: edition codes chosen with ``-a editions`` (multi-edition spiders only)
     editions: tuple[str, ...] = ()
     #: backfill window, inclusive Paris dates of publication (the URL date); None: recent sources only
@@ -170,6 +172,7 @@ def parse_args(
         sources=sources,
         sources_explicit=kwargs.get("sources") not in (None, ""),
         max_articles=max_articles,
+        recrawl=_bool(kwargs, "recrawl"),
         editions=editions,
         since=since,
         until=until,
@@ -187,3 +190,15 @@ def _date(kwargs: Mapping[str, object], name: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise SpiderArgumentError(f"{name}={text!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _bool(kwargs: Mapping[str, object], name: str) -> bool:
+    raw = kwargs.get(name)
+    if raw in (None, ""):
+        return False
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise SpiderArgumentError(f"{name}={raw!r}: expected true or false")

@@ -51,6 +51,20 @@ FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = list(FIELD_NAMES)
 FEED_STORE_EMPTY = True
 
+# Atomic local feed files: written under a temporary name, renamed when complete,
+# and only then are their articles marked seen (newscrawl/feedstorage.py).
+FEED_STORAGES = {
+    "": "newscrawl.feedstorage.AtomicFileFeedStorage",
+    "file": "newscrawl.feedstorage.AtomicFileFeedStorage",
+}
+
+# Incremental crawling: articles written out by earlier jobs are not fetched again.
+# Unset NEWSCRAWL_SEEN_STORE: SQLite files in NEWSCRAWL_STATE_DIR (unset: ~/.local/state/newscrawl,
+# or $XDG_STATE_HOME/newscrawl); redis://host:port/db: a store shared by several machines.
+NEWSCRAWL_SEEN_STORE_ENABLED = True
+NEWSCRAWL_SEEN_STORE = None
+NEWSCRAWL_STATE_DIR = None
+
 # Logging: dropped items are logged by URL and reason, not dumped whole.
 LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"
 LOG_LEVEL = "INFO"

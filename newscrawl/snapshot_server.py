@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import threading
+import time
 import unicodedata
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -58,10 +59,19 @@ def resolve(root: Path, url_path: str) -> Path | None:
 class SnapshotHandler(BaseHTTPRequestHandler):
     server_version = "newscrawl-snapshot/1"
 
-    def __init__(self, *args: object, root: Path, log: Path | None, lock: threading.Lock, **kwargs: object):
+    def __init__(
+        self,
+        *args: object,
+        root: Path,
+        log: Path | None,
+        lock: threading.Lock,
+        delay: float = 0.0,
+        **kwargs: object,
+    ):
         self.root = root
         self.log_path = log
         self.lock = lock
+        self.delay = delay
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def do_GET(self) -> None:
@@ -72,6 +82,8 @@ class SnapshotHandler(BaseHTTPRequestHandler):
 
     def _serve(self, *, send_body: bool) -> None:
         parts = urlsplit(self.path)
+        if self.delay:
+            time.sleep(self.delay)
         target = resolve(self.root, parts.path)
         status = 200 if target else 404
         body = target.read_bytes() if target else b"<html><body><h1>404 Not Found</h1></body></html>"
@@ -103,11 +115,16 @@ class SnapshotHandler(BaseHTTPRequestHandler):
         pass
 
 
-def make_server(root: Path, port: int = 0, log: Path | None = None) -> ThreadingHTTPServer:
-    """A server bound to 127.0.0.1 (port 0: any free port); call serve_forever() on it."""
+def make_server(
+    root: Path, port: int = 0, log: Path | None = None, delay: float = 0.0
+) -> ThreadingHTTPServer:
+    """A server bound to 127.0.0.1 (port 0: any free port); call serve_forever() on it.
+
+    ``delay`` seconds are waited before each answer (a slow site, for interruption tests).
+    """
     if not root.is_dir():
         raise FileNotFoundError(f"snapshot root {root} is not a directory")
-    handler = partial(SnapshotHandler, root=root, log=log, lock=threading.Lock())
+    handler = partial(SnapshotHandler, root=root, log=log, lock=threading.Lock(), delay=delay)
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     return server
@@ -118,8 +135,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("root", type=Path, help="snapshot directory (the site's document root)")
     parser.add_argument("--port", type=int, default=8000, help="TCP port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--log", type=Path, help="append one JSON line per request to this file")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each answer")
     args = parser.parse_args(argv)
-    server = make_server(args.root, args.port, args.log)
+    server = make_server(args.root, args.port, args.log, args.delay)
     print(f"serving {args.root} on http://127.0.0.1:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

@@ -2,13 +2,15 @@
 
 Writes output/rfi_cn/<UTC start time>.jsonl through the project's FEEDS and
 prints where the file is and how many articles it holds. Delays and
-AutoThrottle are switched off: the snapshot is local, not the live site.
+AutoThrottle are switched off: the snapshot is local, not the live site. The
+seen-store is a throwaway one, so every run of the demo writes every article.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -24,6 +26,7 @@ def main() -> int:
     print(f"serving the offline snapshot on {base_url}", flush=True)
     out_dir = ROOT / "output" / "rfi_cn"
     before = set(out_dir.glob("*.jsonl")) if out_dir.exists() else set()
+    state = tempfile.TemporaryDirectory(prefix="newscrawl-demo-state-")
     try:
         result = subprocess.run(
             [
@@ -46,6 +49,7 @@ def main() -> int:
     finally:
         server.shutdown()
         server.server_close()
+        state.cleanup()
     if result.returncode != 0:
         print(f"crawl failed with exit status {result.returncode}", file=sys.stderr)
         return result.returncode

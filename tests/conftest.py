@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,9 +60,9 @@ class Served:
 
 
 @contextmanager
-def serve(root: Path, log: Path) -> Iterator[Served]:
+def serve(root: Path, log: Path, delay: float = 0.0) -> Iterator[Served]:
     """A snapshot document root on 127.0.0.1 (any free port), logging each request to ``log``."""
-    server = make_server(root, 0, log)
+    server = make_server(root, 0, log, delay)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -76,16 +79,37 @@ def snapshot_server(tmp_path: Path) -> Iterator[Served]:
         yield served
 
 
+@pytest.fixture(autouse=True)
+def _isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's own seen-store."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))
+
+
 OFFLINE_SETTINGS = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO")
 
 
-def run_crawl(spider: str, *args: str, cwd: Path, timeout: int = 120) -> subprocess.CompletedProcess[str]:
-    """``scrapy crawl`` in a subprocess (a second in-process crawl cannot restart the reactor)."""
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings", "PYTHONPATH": str(ROOT)}
+def crawl_env(state: Path) -> dict[str, str]:
+    """Environment of a crawl subprocess: the project's settings, its seen-store under ``state``."""
+    return {
+        **os.environ,
+        "SCRAPY_SETTINGS_MODULE": "newscrawl.settings",
+        "PYTHONPATH": str(ROOT),
+        "XDG_STATE_HOME": str(state),
+    }
+
+
+def run_crawl(
+    spider: str, *args: str, cwd: Path, timeout: int = 120, state: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``scrapy crawl`` in a subprocess (a second in-process crawl cannot restart the reactor).
+
+    The seen-store lives in ``state`` (default: ``cwd/state``), so runs sharing a
+    ``cwd`` are incremental and other tests are not affected.
+    """
     return subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", spider, *OFFLINE_SETTINGS, *args],
         cwd=cwd,
-        env=env,
+        env=crawl_env(state or cwd / "state"),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -95,3 +119,67 @@ def run_crawl(spider: str, *args: str, cwd: Path, timeout: int = 120) -> subproc
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RedisServer:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def flush(self) -> None:
+        import redis
+
+        client = redis.Redis.from_url(self.url)
+        client.flushdb()
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A real redis-server (Debian's package, installed by scripts/setup.sh) on 127.0.0.1, stopped by PID."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed: run scripts/setup.sh (it installs Debian's redis-server)")
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [
+            binary,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    import redis
+
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+    try:
+        yield RedisServer(url, process)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

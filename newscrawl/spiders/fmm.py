@@ -18,6 +18,7 @@ Stats (``newscrawl/`` prefix): ``links/article``, ``links/not_article``,
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeGuard
@@ -35,6 +36,7 @@ from newscrawl.items import FIELD_NAMES, ArticleItem
 from newscrawl.pages.feeds import parse_rss, parse_sitemap
 from newscrawl.pages.fmm import FmmArchivePage, FmmArticlePage, FmmListingPage
 from newscrawl.params import SpiderArgs, SpiderArgumentError, parse_args
+from newscrawl.seen import SeenTracker, open_store
 from newscrawl.utils.text import utc_now_iso
 from newscrawl.utils.urls import clean_url, decoded_path, replace_origin, url_key
 
@@ -120,6 +122,8 @@ class FmmSpider(scrapy.Spider):
         self._fetch_origin = (fetch.scheme, fetch.netloc)
         self.allowed_domains = [self.fetch_host]
         self._queued: set[str] = set()
+        self._requested = 0
+        self.seen_tracker: SeenTracker | None = None
 
     def _check_sources(self, args: SpiderArgs) -> None:
         usable = [
@@ -153,6 +157,12 @@ class FmmSpider(scrapy.Spider):
                 f"newscrawl/{__version__} (+{contact})" if contact else f"newscrawl/{__version__}",
                 priority="spider",
             )
+        if settings.getbool("NEWSCRAWL_SEEN_STORE_ENABLED", True):
+            store = open_store(
+                settings.get("NEWSCRAWL_SEEN_STORE"), settings.get("NEWSCRAWL_STATE_DIR"), cls.site
+            )
+            job = str(kwargs.get("_job") or uuid.uuid4().hex)
+            spider.seen_tracker = SeenTracker(store, job, recrawl=spider.args.recrawl, crawler=crawler)
         if not settings.get("NEWSCRAWL_CONTACT_URL") and spider.args.base_url == cls.public_origin:
             spider.logger.warning(
                 "NEWSCRAWL_CONTACT_URL is not set: the User-Agent names no contact for the "
@@ -287,7 +297,7 @@ class FmmSpider(scrapy.Spider):
         base = self._page_public_url(response)
         if not entries and not children:
             self.logger.warning("sitemap %s holds no readable <url> or <sitemap>", response.url)
-        yield from self.article_requests((e.url for e in entries), via="sitemap", base=base)
+        yield from self.article_requests(((e.url, e.modified) for e in entries), via="sitemap", base=base)
         yield from self.month_requests(children, base=base)
 
     def month_requests(self, children: Iterable[str], *, base: str) -> Iterator[scrapy.Request]:
@@ -312,15 +322,21 @@ class FmmSpider(scrapy.Spider):
                 priority=5,
             )
 
-    def article_requests(self, hrefs: Iterable[str], *, via: str, base: str) -> Iterator[scrapy.Request]:
-        """Requests for the article links among ``hrefs``; every other link is dropped here.
+    def article_requests(
+        self, links: Iterable[str | tuple[str, str | None]], *, via: str, base: str
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the article links among ``links``; every other link is dropped here.
 
-        Links are filtered and deduplicated before a request exists, so
-        Scrapy's per-request costs are paid only for new article pages; a
-        backfill also drops articles whose URL date is outside the window.
+        A link is an href, or ``(href, modification time)`` when a feed or
+        sitemap gives one. Links are filtered before a request exists, so
+        Scrapy's per-request costs are paid only for new article pages: other
+        sites, non-article pages, articles outside a backfill window, links
+        already requested in this job, and articles an earlier job wrote out
+        (unless the feed shows a newer version) are counted and dropped.
         """
-        max_articles = self.args.max_articles
-        for href in hrefs:
+        candidates: dict[str, tuple[str, Edition, str | None]] = {}
+        for link in links:
+            href, hint = (link, None) if isinstance(link, str) else link
             public_url = self.to_public_url(href, base)
             if public_url is None:
                 self._count("links/offsite")
@@ -333,13 +349,21 @@ class FmmSpider(scrapy.Spider):
                 self._count("links/out_of_window")
                 continue
             key = url_key(public_url)
-            if key in self._queued:
+            if key in self._queued or key in candidates:
                 self._count("links/duplicate")
                 continue
-            if max_articles is not None and len(self._queued) >= max_articles:
+            candidates[key] = (public_url, edition, hint)
+        if self.seen_tracker is not None:
+            # written by an earlier job; a later link may still announce a newer version
+            for key in self.seen_tracker.to_skip({k: c[2] for k, c in candidates.items()}):
+                del candidates[key]
+        max_articles = self.args.max_articles
+        for key, (public_url, edition, _hint) in candidates.items():
+            if max_articles is not None and self._requested >= max_articles:
                 self._count("articles/over_max")
                 continue
             self._queued.add(key)
+            self._requested += 1
             self._count("links/article")
             self._count(f"discovered/{via}")
             yield scrapy.Request(

@@ -1,0 +1,474 @@
+"""The persistent seen-store: which articles a site's earlier runs already wrote out.
+
+Keys are :func:`newscrawl.utils.urls.url_key` of the article URL, namespaced
+per site. Two backends share one protocol: SQLite in ``NEWSCRAWL_STATE_DIR``
+(default) and Redis (``NEWSCRAWL_SEEN_STORE=redis://host:port/db``), which
+several machines or Scrapyd nodes can share.
+
+Marking follows a two-phase commit driven by the feed storage
+(:mod:`newscrawl.feedstorage`): when a batch of output is complete on disk
+under a temporary name, :meth:`SeenStore.reserve` atomically claims its keys
+(a key another job already wrote, or is writing, is refused and its line
+removed from the file), the file is renamed to its final name, then
+:meth:`SeenStore.commit` turns the claims into seen records. A crash between
+the steps is repaired by :meth:`SeenStore.recover` at the next start: claims
+whose final file exists are committed, the others dropped. So a URL is marked
+seen only once its item is durably in a complete output file, and no two
+complete files of concurrent or successive runs hold the same article
+version.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import sqlite3
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+logger = logging.getLogger(__name__)
+
+
+def default_state_dir() -> Path:
+    """``$XDG_STATE_HOME/newscrawl``, else ``~/.local/state/newscrawl``: outside output/ and the package."""
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "newscrawl"
+
+
+#: claims younger than this are another job's commit in progress, never recovered
+RECOVER_AFTER_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class SeenRecord:
+    """What the store keeps of the last version of an article that was written out."""
+
+    url: str
+    #: the version's modification time (``modified``, else ``published``), ISO 8601
+    modified: str | None
+    content_hash: str | None
+    #: the job that wrote it
+    job: str
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> SeenRecord:
+        return cls(**json.loads(raw))
+
+    def accepts(self, new: SeenRecord) -> bool:
+        """May ``new`` be written although this version was? Only a changed article from another job."""
+        return new.job == self.job or (new.content_hash is not None and new.content_hash != self.content_hash)
+
+
+class SeenStore(ABC):
+    """Per-site store of written-out articles."""
+
+    site: str
+
+    @abstractmethod
+    def lookup(self, keys: Iterable[str]) -> dict[str, SeenRecord]:
+        """The records of those keys that are seen (committed)."""
+
+    @abstractmethod
+    def reserve(self, batch: str, records: Mapping[str, SeenRecord], *, force: bool = False) -> set[str]:
+        """Claim ``records`` for the output file ``batch`` (its final path); return the keys granted.
+
+        A key is refused while another job claims it, and when it is seen with
+        the same content (unless ``force``: a full recrawl writes it again).
+        """
+
+    @abstractmethod
+    def commit(self, batch: str) -> None:
+        """The batch's file is complete under its final name: its claims become seen records."""
+
+    @abstractmethod
+    def abort(self, batch: str) -> None:
+        """The batch was not written: drop its claims."""
+
+    @abstractmethod
+    def pending_batches(self) -> dict[str, tuple[str, int, float]]:
+        """Claimed, uncommitted batches: ``{batch: (host, pid, claimed at)}``."""
+
+    @abstractmethod
+    def reset(self) -> int:
+        """Forget every record of the site; return how many there were."""
+
+    @abstractmethod
+    def count(self) -> int: ...
+
+    def close(self) -> None:  # noqa: B027 - optional for backends without resources
+        pass
+
+    def recover(self, exists: Callable[[str], bool] = os.path.exists) -> tuple[int, int]:
+        """Settle claims left by crashed jobs of this host: ``(committed, dropped)`` batches.
+
+        A claim is settled when its process is gone, or (should the pid have
+        been reused) when it is older than :data:`RECOVER_AFTER_SECONDS`; the
+        batch's final file decides: there, the claims are committed; absent,
+        dropped. Claims of other hosts are theirs to settle.
+        """
+        committed = dropped = 0
+        host = socket.gethostname()
+        now = time.time()
+        for batch, (owner_host, pid, claimed_at) in self.pending_batches().items():
+            if owner_host != host or (_alive(pid) and now - claimed_at < RECOVER_AFTER_SECONDS):
+                continue
+            if exists(batch.rsplit("#", 1)[0]):
+                self.commit(batch)
+                committed += 1
+            else:
+                self.abort(batch)
+                dropped += 1
+        return committed, dropped
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class SqliteSeenStore(SeenStore):
+    """One SQLite file per site in the state directory; safe for several processes of one host."""
+
+    def __init__(self, path: Path, site: str) -> None:
+        self.site = site
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS claim (key TEXT PRIMARY KEY, batch TEXT NOT NULL, record TEXT NOT NULL)
+                WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS claim_batch ON claim (batch);
+            CREATE TABLE IF NOT EXISTS batch (
+                batch TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, claimed_at REAL NOT NULL
+            );
+            """
+        )
+
+    def lookup(self, keys: Iterable[str]) -> dict[str, SeenRecord]:
+        found: dict[str, SeenRecord] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, record in self.db.execute(f"SELECT key, record FROM seen WHERE key IN ({marks})", chunk):
+                found[key] = SeenRecord.from_json(record)
+        return found
+
+    def reserve(self, batch: str, records: Mapping[str, SeenRecord], *, force: bool = False) -> set[str]:
+        granted: set[str] = set()
+        with self._transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO batch VALUES (?, ?, ?, ?)",
+                (batch, socket.gethostname(), os.getpid(), time.time()),
+            )
+            for key, new in records.items():
+                claimed = self.db.execute("SELECT record FROM claim WHERE key = ?", (key,)).fetchone()
+                if claimed and SeenRecord.from_json(claimed[0]).job != new.job:
+                    continue  # another job is writing it right now
+                row = (
+                    None
+                    if force
+                    else self.db.execute("SELECT record FROM seen WHERE key = ?", (key,)).fetchone()
+                )
+                if row and not SeenRecord.from_json(row[0]).accepts(new):
+                    continue
+                self.db.execute("INSERT OR REPLACE INTO claim VALUES (?, ?, ?)", (key, batch, new.to_json()))
+                granted.add(key)
+        return granted
+
+    def commit(self, batch: str) -> None:
+        with self._transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO seen SELECT key, record FROM claim WHERE batch = ?", (batch,)
+            )
+            self._drop(batch)
+
+    def abort(self, batch: str) -> None:
+        with self._transaction():
+            self._drop(batch)
+
+    def _drop(self, batch: str) -> None:
+        self.db.execute("DELETE FROM claim WHERE batch = ?", (batch,))
+        self.db.execute("DELETE FROM batch WHERE batch = ?", (batch,))
+
+    def pending_batches(self) -> dict[str, tuple[str, int, float]]:
+        rows = self.db.execute("SELECT batch, host, pid, claimed_at FROM batch")
+        return {b: (h, int(p), float(t)) for b, h, p, t in rows}
+
+    def reset(self) -> int:
+        with self._transaction():
+            count = self.count()
+            self.db.execute("DELETE FROM seen")
+        return count
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM seen").fetchone()[0])
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``: one writer at a time across processes."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+# Atomic claim of a batch's keys: KEYS[1] seen hash, KEYS[2] claim hash, KEYS[3] batch hash,
+# KEYS[4] batches hash; ARGV[1] batch, ARGV[2] "1" to force, ARGV[3] batch info, then key/record pairs.
+_RESERVE = """
+local granted = {}
+redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
+for i = 4, #ARGV, 2 do
+  local key, record = ARGV[i], ARGV[i + 1]
+  local new = cjson.decode(record)
+  local ok = true
+  local claim = redis.call('HGET', KEYS[2], key)
+  if claim then
+    local c = cjson.decode(claim)
+    if c.job ~= new.job then ok = false end
+  end
+  if ok and ARGV[2] ~= '1' then
+    local seen = redis.call('HGET', KEYS[1], key)
+    if seen then
+      local s = cjson.decode(seen)
+      if s.job ~= new.job and (new.content_hash == cjson.null or new.content_hash == s.content_hash) then
+        ok = false
+      end
+    end
+  end
+  if ok then
+    local claim_value = cjson.encode({batch = ARGV[1], job = new.job})
+    redis.call('HSET', KEYS[2], key, claim_value)
+    redis.call('HSET', KEYS[3], key, record)
+    table.insert(granted, key)
+  end
+end
+return granted
+"""
+# KEYS[1] seen, KEYS[2] claim, KEYS[3] batch hash, KEYS[4] batches; ARGV[1] batch, ARGV[2] "1" to commit
+_SETTLE = """
+local entries = redis.call('HGETALL', KEYS[3])
+for i = 1, #entries, 2 do
+  if ARGV[2] == '1' then redis.call('HSET', KEYS[1], entries[i], entries[i + 1]) end
+  local claim = redis.call('HGET', KEYS[2], entries[i])
+  if claim and cjson.decode(claim).batch == ARGV[1] then redis.call('HDEL', KEYS[2], entries[i]) end
+end
+redis.call('DEL', KEYS[3])
+redis.call('HDEL', KEYS[4], ARGV[1])
+return #entries / 2
+"""
+
+
+class RedisSeenStore(SeenStore):
+    """Hashes in one Redis database, shared by every crawler that points at it."""
+
+    def __init__(self, url: str, site: str) -> None:
+        import redis
+
+        self.site = site
+        self.client: Any = redis.Redis.from_url(url)
+        self.client.ping()
+        prefix = f"newscrawl:{site}"
+        self.seen_key, self.claim_key, self.batches_key = (
+            f"{prefix}:seen",
+            f"{prefix}:claim",
+            f"{prefix}:batches",
+        )
+        self._reserve = self.client.register_script(_RESERVE)
+        self._settle = self.client.register_script(_SETTLE)
+
+    def _batch_key(self, batch: str) -> str:
+        return f"newscrawl:{self.site}:batch:{batch}"
+
+    def lookup(self, keys: Iterable[str]) -> dict[str, SeenRecord]:
+        wanted = list(keys)
+        if not wanted:
+            return {}
+        values = self.client.hmget(self.seen_key, wanted)
+        return {k: SeenRecord.from_json(v) for k, v in zip(wanted, values, strict=True) if v is not None}
+
+    def reserve(self, batch: str, records: Mapping[str, SeenRecord], *, force: bool = False) -> set[str]:
+        info = json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "claimed_at": time.time()})
+        args: list[str] = [batch, "1" if force else "0", info]
+        for key, record in records.items():
+            args += [key, record.to_json()]
+        keys = [self.seen_key, self.claim_key, self._batch_key(batch), self.batches_key]
+        return {k.decode() if isinstance(k, bytes) else k for k in self._reserve(keys=keys, args=args)}
+
+    def _settle_batch(self, batch: str, commit: bool) -> None:
+        keys = [self.seen_key, self.claim_key, self._batch_key(batch), self.batches_key]
+        self._settle(keys=keys, args=[batch, "1" if commit else "0"])
+
+    def commit(self, batch: str) -> None:
+        self._settle_batch(batch, commit=True)
+
+    def abort(self, batch: str) -> None:
+        self._settle_batch(batch, commit=False)
+
+    def pending_batches(self) -> dict[str, tuple[str, int, float]]:
+        result = {}
+        for batch, raw in self.client.hgetall(self.batches_key).items():
+            info = json.loads(raw)
+            name = batch.decode() if isinstance(batch, bytes) else batch
+            result[name] = (info["host"], int(info["pid"]), float(info["claimed_at"]))
+        return result
+
+    def reset(self) -> int:
+        count = self.count()
+        self.client.delete(self.seen_key)
+        return count
+
+    def count(self) -> int:
+        return int(self.client.hlen(self.seen_key))
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class SeenTracker:
+    """A job's view of the seen-store: which article requests to skip, and the commit steps.
+
+    Built by the spider from settings (``NEWSCRAWL_SEEN_STORE_ENABLED``,
+    ``NEWSCRAWL_SEEN_STORE``, ``NEWSCRAWL_STATE_DIR``); with ``-a recrawl=true``
+    the store is not consulted before requests and every article is written
+    again, and still recorded.
+    """
+
+    def __init__(self, store: SeenStore, job: str, *, recrawl: bool = False, crawler: Any = None) -> None:
+        self.store = store
+        self.job = job
+        self.recrawl = recrawl
+        self.crawler = crawler  # its stats exist only once the crawl has started
+        # records looked up in this job (None: not seen), so that a link met again in
+        # another source costs no lookup yet can still announce a newer version
+        self._known: dict[str, SeenRecord | None] = {}
+        self._counted: set[str] = set()
+        committed, dropped = store.recover()
+        if committed or dropped:
+            logger.info(
+                "seen-store recovery: %d interrupted commit(s) completed, %d dropped", committed, dropped
+            )
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.crawler is None:
+            return
+        try:
+            stats = self.crawler.stats
+        except RuntimeError:  # before the crawl starts
+            return
+        stats.inc_value(f"newscrawl/seen_store/{key}", count)
+
+    def to_skip(self, candidates: Mapping[str, str | None]) -> set[str]:
+        """Keys (of ``{key: modified hint}``) already written, unless the hint shows a newer version."""
+        if self.recrawl or not candidates:
+            return set()
+        unknown = [k for k in candidates if k not in self._known]
+        if unknown:
+            found = self.store.lookup(unknown)
+            self._known.update({k: found.get(k) for k in unknown})
+        skip = set()
+        for key, hint in candidates.items():
+            record = self._known[key]
+            if record is None:
+                continue
+            if hint and (record.modified is None or hint > record.modified):
+                self._inc("refetch_updated")
+                continue
+            skip.add(key)
+            if key not in self._counted:
+                self._counted.add(key)
+                self._inc("skipped")
+        return skip
+
+    def batch_id(self, path: str) -> str:
+        """The claim batch of this job's output file ``path`` (recovery checks the file)."""
+        return f"{path}#{self.job}"
+
+    def reserve(self, batch: str, records_by_url: Mapping[str, SeenRecord]) -> set[str]:
+        """Claim the articles of a finished output file; return the URLs that may stay in it."""
+        from newscrawl.utils.urls import url_key
+
+        by_key = {
+            url_key(url): SeenRecord(r.url, r.modified, r.content_hash, self.job)
+            for url, r in records_by_url.items()
+        }
+        granted = self.store.reserve(batch, by_key, force=self.recrawl)
+        self._inc("recorded", len(granted))
+        return {by_key[k].url for k in granted}
+
+    def commit(self, batch: str) -> None:
+        self.store.commit(batch)
+
+    def abort(self, batch: str) -> None:
+        self.store.abort(batch)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_store(setting: str | None, state_dir: str | Path | None, site: str) -> SeenStore:
+    """The store named by ``NEWSCRAWL_SEEN_STORE`` (unset: SQLite in ``NEWSCRAWL_STATE_DIR``)."""
+    if setting:
+        scheme = urlsplit(setting).scheme
+        if scheme in ("redis", "rediss", "unix"):
+            return RedisSeenStore(setting, site)
+        raise ValueError(
+            f"NEWSCRAWL_SEEN_STORE={setting!r}: expected redis://host:port/db (or leave it unset for SQLite)"
+        )
+    directory = Path(state_dir) if state_dir else default_state_dir()
+    return SqliteSeenStore(directory.expanduser() / f"seen-{site}.sqlite3", site)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m newscrawl.seen {count,reset} SITE``: inspect or empty a site's store."""
+    import argparse
+
+    from scrapy.utils.project import get_project_settings
+
+    parser = argparse.ArgumentParser(prog="python -m newscrawl.seen", description=main.__doc__)
+    parser.add_argument("command", choices=("count", "reset"))
+    parser.add_argument("site", help="site code: rfi, f24 or mcd")
+    args = parser.parse_args(argv)
+    settings = get_project_settings()
+    store = open_store(settings.get("NEWSCRAWL_SEEN_STORE"), settings.get("NEWSCRAWL_STATE_DIR"), args.site)
+    try:
+        if args.command == "count":
+            print(f"{store.count()} articles seen for {args.site}")
+        else:
+            print(f"forgot {store.reset()} articles seen for {args.site}")
+    finally:
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

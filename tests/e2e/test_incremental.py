@@ -1,0 +1,266 @@
+"""Incremental and crash-safe crawling end to end: successive and concurrent `scrapy crawl` runs
+against a copy of the RFI snapshot, with the SQLite and the Redis seen-store."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from newscrawl.editions import url_date
+from tests.conftest import (
+    FIXTURES,
+    OFFLINE_SETTINGS,
+    ROOT,
+    SNAPSHOT,
+    RedisServer,
+    Served,
+    crawl_env,
+    load_fixture,
+    run_crawl,
+    serve,
+)
+
+CN = [load_fixture(p) for p in sorted((FIXTURES / "rfi_cn").glob("*.json"))]
+ALL_URLS = sorted(f["url"] for f in CN)
+
+
+def copy_snapshot(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(SNAPSHOT / "cn", root / "cn")
+    shutil.copytree(SNAPSHOT / "sitemaps" / "cn", root / "sitemaps" / "cn")
+    shutil.copy(SNAPSHOT / "robots.txt", root / "robots.txt")
+    return root
+
+
+def complete_items(out_dir: Path) -> list[dict[str, Any]]:
+    """Every line of every complete output file (hidden .part files are incomplete by name)."""
+    items = []
+    for path in sorted(out_dir.rglob("*.jsonl")):
+        assert not path.name.startswith("."), path
+        for line in path.read_text("utf-8").splitlines():
+            items.append(json.loads(line))  # a truncated line would fail here
+    return items
+
+
+def article_requests(served: Served, since_line: int = 0) -> list[str]:
+    return [p for p in served.paths()[since_line:] if url_date(p)]
+
+
+def crawl(workdir: Path, served: Served, *args: str) -> subprocess.CompletedProcess[str]:
+    result = run_crawl("rfi_cn", "-a", f"base_url={served.url}", *args, cwd=workdir)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+STORES = ["sqlite", "redis"]
+
+
+def store_args(kind: str, request: pytest.FixtureRequest) -> tuple[str, ...]:
+    if kind == "sqlite":
+        return ()
+    server: RedisServer = request.getfixturevalue("redis_server")
+    server.flush()
+    return ("-s", f"NEWSCRAWL_SEEN_STORE={server.url}")
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_second_run_outputs_and_fetches_nothing_then_only_the_new_article(
+    tmp_path: Path, kind: str, request: pytest.FixtureRequest
+) -> None:
+    site = copy_snapshot(tmp_path)
+    extra = store_args(kind, request)
+    with serve(site, tmp_path / "requests.jsonl") as served:
+        crawl(tmp_path, served, *extra)
+        first = complete_items(tmp_path / "output")
+        assert sorted(i["url"] for i in first) == ALL_URLS
+        mark = len(served.paths())
+
+        second = crawl(tmp_path, served, *extra)
+        assert len(complete_items(tmp_path / "output")) == len(ALL_URLS)  # the second file is empty
+        assert article_requests(served, mark) == []  # listings, feed and sitemap only
+        assert {"/cn/", "/cn/rss", "/sitemaps/cn/news.xml"} <= set(served.paths()[mark:])
+        assert f"'newscrawl/seen_store/skipped': {len(ALL_URLS)}" in second.stderr
+
+        new_url = add_article(site)
+        mark = len(served.paths())
+        crawl(tmp_path, served, *extra)
+        items = complete_items(tmp_path / "output")
+        assert sorted(i["url"] for i in items) == sorted([*ALL_URLS, new_url])
+        assert [unquote(urlsplit(new_url).path)] == article_requests(served, mark)
+
+
+def add_article(site: Path) -> str:
+    """Copy one article under a new URL and announce it in the RSS feed; return its public URL."""
+    source = next(f for f in CN if f["expected"]["section"] == "中国")
+    old_path = unquote(urlsplit(source["url"]).path)
+    new_path = "/cn/中国/20240229-新增文章-测试增量抓取"
+    new_url = (
+        "https://www.rfi.fr"
+        + "/cn/%E4%B8%AD%E5%9B%BD/20240229-"
+        + ("%E6%96%B0%E5%A2%9E%E6%96%87%E7%AB%A0-%E6%B5%8B%E8%AF%95%E5%A2%9E%E9%87%8F%E6%8A%93%E5%8F%96")
+    )
+    html = (site / (old_path.lstrip("/") + ".html")).read_text("utf-8")
+    html = html.replace(source["url"], new_url).replace(source["expected"]["title"], "新增文章 测试增量抓取")
+    (site / (new_path.lstrip("/") + ".html")).write_text(html, "utf-8")
+    rss = site / "cn" / "rss.xml"
+    pub_date = "<pubDate>Thu, 29 Feb 2024 08:00:00 GMT</pubDate>"
+    item = f"<item><title>新增文章</title><link>{new_url}</link>{pub_date}</item>"
+    rss.write_text(rss.read_text("utf-8").replace("<item>", item + "<item>", 1), "utf-8")
+    return new_url
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_an_updated_article_is_fetched_and_written_again(
+    tmp_path: Path, kind: str, request: pytest.FixtureRequest
+) -> None:
+    site = copy_snapshot(tmp_path)
+    extra = store_args(kind, request)
+    target = next(f for f in CN if "sitemap" in f["sources"] and f["expected"]["modified"] is None)
+    with serve(site, tmp_path / "requests.jsonl") as served:
+        crawl(tmp_path, served, *extra)
+        before = {i["url"]: i for i in complete_items(tmp_path / "output")}
+
+        path = unquote(urlsplit(target["url"]).path)
+        page = site / (path.lstrip("/") + ".html")
+        first_paragraph = target["expected"]["body"].split("\n\n")[0]
+        page.write_text(
+            page.read_text("utf-8").replace(first_paragraph, first_paragraph + "（更新）"), "utf-8"
+        )
+        news = site / "sitemaps" / "cn" / "news.xml"
+        text = news.read_text("utf-8")
+        block = re.search(rf"<loc>{re.escape(target['url'])}</loc>\s*<lastmod>([^<]+)</lastmod>", text)
+        assert block is not None
+        news.write_text(
+            text.replace(block.group(0), block.group(0).replace(block.group(1), "2024-03-01T09:00:00+00:00"))
+        )
+
+        mark = len(served.paths())
+        crawl(tmp_path, served, *extra)
+        assert article_requests(served, mark) == [path]
+        items = complete_items(tmp_path / "output")
+        versions = [i for i in items if i["url"] == target["url"]]
+        assert len(versions) == 2
+        assert versions[0]["content_hash"] == before[target["url"]]["content_hash"]
+        assert versions[1]["content_hash"] != versions[0]["content_hash"]
+        assert versions[1]["body"].startswith(first_paragraph + "（更新）")
+        assert len(items) == len(ALL_URLS) + 1
+
+
+def start_crawl(workdir: Path, served: Served, *args: str, quiet: bool = False) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "rfi_cn",
+            *OFFLINE_SETTINGS,
+            "-a",
+            f"base_url={served.url}",
+            *args,
+        ],
+        cwd=workdir,
+        env=crawl_env(workdir / "state"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL if quiet else subprocess.PIPE,
+        text=True,
+    )
+
+
+BATCHED = (
+    "-s", "NEWSCRAWL_FEED_URI=output/%(name)s/%(time)s-%(batch_id)03d.jsonl",
+    "-s", "FEED_EXPORT_BATCH_ITEM_COUNT=3",
+    "-s", "CONCURRENT_REQUESTS=2",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "output"),
+    [("sqlite", "default"), ("redis", "default"), ("sqlite", "-o")],
+    ids=["sqlite-default-feed", "redis-default-feed", "sqlite-o-file"],
+)
+def test_kill_9_at_several_points_then_complete(
+    tmp_path: Path, kind: str, output: str, request: pytest.FixtureRequest
+) -> None:
+    site = copy_snapshot(tmp_path)
+    # default feed: batches of 3 items, each committed on its own, so kills leave complete files;
+    # -o: one file, appended to when a job completes
+    named = tmp_path / "named.jsonl"
+    args = (*store_args(kind, request), *(BATCHED if output == "default" else ("-o", str(named))))
+    with serve(site, tmp_path / "requests.jsonl", delay=0.15) as served:
+        for kill_after in (1.0, 2.2, 1.6, 3.0):
+            process = start_crawl(tmp_path, served, *args, quiet=True)
+            time.sleep(kill_after)
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
+        final = run_crawl("rfi_cn", "-a", f"base_url={served.url}", *args, cwd=tmp_path)
+        assert final.returncode == 0, final.stderr[-3000:]
+    if output == "default":
+        items = complete_items(tmp_path / "output")
+        assert len(list((tmp_path / "output").rglob("*.jsonl"))) >= 2  # kills left complete batch files
+    else:
+        items = [json.loads(line) for line in named.read_text("utf-8").splitlines()]
+    assert sorted(i["url"] for i in items) == ALL_URLS  # each article exactly once, every line whole
+    assert not list(tmp_path.rglob(".*.part-*"))  # the last run removed the leftovers
+
+
+def test_two_concurrent_crawls_share_one_redis_store(tmp_path: Path, redis_server: RedisServer) -> None:
+    redis_server.flush()
+    site = copy_snapshot(tmp_path)
+    store = ("-s", f"NEWSCRAWL_SEEN_STORE={redis_server.url}")
+    with serve(site, tmp_path / "requests.jsonl", delay=0.05) as served:
+        workers = [tmp_path / "node1", tmp_path / "node2"]
+        for w in workers:
+            w.mkdir()
+        processes = [start_crawl(w, served, *BATCHED, *store) for w in workers]
+        for process in processes:
+            _, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err[-3000:]
+    union = [i for w in workers for i in complete_items(w / "output")]
+    assert sorted(i["url"] for i in union) == ALL_URLS
+
+
+def test_recrawl_argument_writes_everything_again(tmp_path: Path) -> None:
+    site = copy_snapshot(tmp_path)
+    with serve(site, tmp_path / "requests.jsonl") as served:
+        crawl(tmp_path, served)
+        crawl(tmp_path, served, "-a", "recrawl=true")
+    assert sorted(i["url"] for i in complete_items(tmp_path / "output")) == sorted(ALL_URLS * 2)
+
+
+def test_reset_command_forgets_a_site(tmp_path: Path) -> None:
+    site = copy_snapshot(tmp_path)
+    with serve(site, tmp_path / "requests.jsonl") as served:
+        crawl(tmp_path, served)
+    env = crawl_env(tmp_path / "state")
+    count = subprocess.run([sys.executable, "-m", "newscrawl.seen", "count", "rfi"], env=env, cwd=ROOT,
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    assert count.stdout.strip() == f"{len(ALL_URLS)} articles seen for rfi"
+    reset = subprocess.run([sys.executable, "-m", "newscrawl.seen", "reset", "rfi"], env=env, cwd=ROOT,
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    assert reset.stdout.strip() == f"forgot {len(ALL_URLS)} articles seen for rfi"
+
+
+def test_jobdir_pause_and_resume(tmp_path: Path) -> None:
+    site = copy_snapshot(tmp_path)
+    jobdir = ("-s", f"JOBDIR={tmp_path / 'job'}", "-s", "CONCURRENT_REQUESTS=2")
+    with serve(site, tmp_path / "requests.jsonl", delay=0.15) as served:
+        process = start_crawl(tmp_path, served, *jobdir)
+        time.sleep(2.5)
+        process.send_signal(signal.SIGINT)  # graceful pause: the feed is closed and committed
+        _, err = process.communicate(timeout=60)
+        paused = complete_items(tmp_path / "output")
+        assert 0 < len(paused) < len(ALL_URLS), err[-2000:]
+        crawl(tmp_path, served, *jobdir)
+    items = complete_items(tmp_path / "output")
+    assert sorted(i["url"] for i in items) == ALL_URLS

@@ -1,0 +1,134 @@
+"""The seen-store, on SQLite and on a real Redis: lookups, the two-phase commit, recovery, reset."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newscrawl.seen import RedisSeenStore, SeenRecord, SeenStore, SeenTracker, SqliteSeenStore, open_store
+from tests.conftest import RedisServer
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SeenStore]:
+    if request.param == "sqlite":
+        backend: SeenStore = SqliteSeenStore(tmp_path / "seen-rfi.sqlite3", "rfi")
+    else:
+        server: RedisServer = request.getfixturevalue("redis_server")
+        server.flush()
+        backend = RedisSeenStore(server.url, "rfi")
+    yield backend
+    backend.close()
+
+
+def rec(url: str, job: str = "job1", content_hash: str = "h1", modified: str = "2024-02-01T00:00:00+00:00"):
+    return SeenRecord(url=url, modified=modified, content_hash=content_hash, job=job)
+
+
+def test_reserve_commit_lookup(store: SeenStore) -> None:
+    assert store.lookup(["a", "b"]) == {}
+    assert store.reserve("f1#job1", {"a": rec("A"), "b": rec("B")}) == {"a", "b"}
+    assert store.lookup(["a", "b"]) == {}  # claimed, not yet seen
+    store.commit("f1#job1")
+    assert store.lookup(["a", "b", "c"]) == {"a": rec("A"), "b": rec("B")}
+    assert store.count() == 2
+    assert store.pending_batches() == {}
+
+
+def test_abort_drops_claims(store: SeenStore) -> None:
+    store.reserve("f1#job1", {"a": rec("A")})
+    store.abort("f1#job1")
+    assert store.lookup(["a"]) == {}
+    assert store.reserve("f2#job2", {"a": rec("A", job="job2")}) == {"a"}
+
+
+def test_another_jobs_claim_or_unchanged_article_is_refused(store: SeenStore) -> None:
+    store.reserve("f1#job1", {"a": rec("A")})
+    assert store.reserve("f2#job2", {"a": rec("A", job="job2")}) == set()  # being written by job1
+    store.commit("f1#job1")
+    assert store.reserve("f3#job3", {"a": rec("A", job="job3")}) == set()  # same content, written already
+    changed = rec("A", job="job3", content_hash="h2", modified="2024-02-02T00:00:00+00:00")
+    assert store.reserve("f3#job3", {"a": changed}) == {"a"}  # an updated version
+    store.commit("f3#job3")
+    assert store.lookup(["a"])["a"].content_hash == "h2"
+
+
+def test_the_same_job_may_write_an_article_to_a_second_feed(store: SeenStore) -> None:
+    store.reserve("f1#job1", {"a": rec("A")})
+    store.commit("f1#job1")
+    assert store.reserve("g1#job1", {"a": rec("A")}) == {"a"}
+
+
+def test_force_rewrites_unchanged_articles_but_respects_claims(store: SeenStore) -> None:
+    store.reserve("f1#job1", {"a": rec("A")})
+    store.commit("f1#job1")
+    store.reserve("f9#job9", {"b": rec("B", job="job9")})
+    granted = store.reserve("f2#job2", {"a": rec("A", job="job2"), "b": rec("B", job="job2")}, force=True)
+    assert granted == {"a"}
+
+
+def test_recovery_commits_batches_whose_file_exists_and_drops_the_others(
+    store: SeenStore, tmp_path: Path
+) -> None:
+    done, lost = tmp_path / "done.jsonl", tmp_path / "lost.jsonl"
+    done.write_text("{}\n")
+    store.reserve(f"{done}#dead", {"a": rec("A", job="dead")})
+    store.reserve(f"{lost}#dead", {"b": rec("B", job="dead")})
+    # pretend a crashed process (a pid that does not exist) held the claims
+    dead_pid = 2**22 + 12345
+    if isinstance(store, SqliteSeenStore):
+        store.db.execute("UPDATE batch SET pid = ?", (dead_pid,))
+    else:
+        import json
+
+        for batch, raw in store.client.hgetall(store.batches_key).items():
+            info = json.loads(raw)
+            info["pid"] = dead_pid
+            store.client.hset(store.batches_key, batch, json.dumps(info))
+    assert store.recover() == (1, 1)
+    assert set(store.lookup(["a", "b"])) == {"a"}
+    assert store.pending_batches() == {}
+
+
+def test_recovery_leaves_live_claims_alone(store: SeenStore, tmp_path: Path) -> None:
+    store.reserve(f"{tmp_path / 'x.jsonl'}#live", {"a": rec("A", job="live")})
+    assert store.recover() == (0, 0)
+    ((host, pid, _),) = store.pending_batches().values()
+    assert (host, pid) == (socket.gethostname(), os.getpid())
+
+
+def test_reset(store: SeenStore) -> None:
+    store.reserve("f#j", {"a": rec("A"), "b": rec("B")})
+    store.commit("f#j")
+    assert store.reset() == 2
+    assert store.lookup(["a"]) == {}
+
+
+def test_tracker_skips_seen_unless_a_newer_version_is_announced(store: SeenStore) -> None:
+    store.reserve("f#old", {"k1": rec("U1", job="old"), "k2": rec("U2", job="old")})
+    store.commit("f#old")
+    tracker = SeenTracker(store, "new")
+    assert tracker.to_skip({"k1": None, "k2": "2024-03-01T00:00:00+00:00", "k3": None}) == {"k1"}
+    assert SeenTracker(store, "full", recrawl=True).to_skip({"k1": None}) == set()
+
+
+def test_stores_are_per_site(tmp_path: Path) -> None:
+    a, b = open_store(None, tmp_path, "rfi"), open_store(None, tmp_path, "f24")
+    a.reserve("f#j", {"k": rec("U")})
+    a.commit("f#j")
+    assert b.lookup(["k"]) == {}
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".sqlite3") == [
+        "seen-f24.sqlite3",
+        "seen-rfi.sqlite3",
+    ]
+
+
+def test_a_bad_store_setting_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(
+        ValueError, match=r"NEWSCRAWL_SEEN_STORE='postgres://x': expected redis://host:port/db"
+    ):
+        open_store("postgres://x", tmp_path, "rfi")
