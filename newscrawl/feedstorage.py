@@ -29,7 +29,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from w3lib.url import file_uri_to_path
 
-from newscrawl.seen import SeenRecord
+from newscrawl.seen import SeenRecord, process_alive
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +56,9 @@ def remove_stale_parts(directory: Path) -> int:
             pid = int(part.name.rsplit("-", 1)[1])
         except ValueError:
             continue
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not process_alive(pid):
             part.unlink(missing_ok=True)
             removed += 1
-        except PermissionError:
-            pass  # alive, another user's
     return removed
 
 

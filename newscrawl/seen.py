@@ -119,7 +119,7 @@ class SeenStore(ABC):
         host = socket.gethostname()
         now = time.time()
         for batch, (owner_host, pid, claimed_at) in self.pending_batches().items():
-            if owner_host != host or (_alive(pid) and now - claimed_at < RECOVER_AFTER_SECONDS):
+            if owner_host != host or (process_alive(pid) and now - claimed_at < RECOVER_AFTER_SECONDS):
                 continue
             if exists(batch.rsplit("#", 1)[0]):
                 self.commit(batch)
@@ -130,10 +130,11 @@ class SeenStore(ABC):
         return committed, dropped
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Is process ``pid`` of this host running?"""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
     except PermissionError:
         return True

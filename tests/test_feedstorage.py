@@ -1,0 +1,101 @@
+"""AtomicFileFeedStorage: complete files or none, claims committed only after the rename."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from newscrawl.feedstorage import AtomicFileFeedStorage, part_path, remove_stale_parts
+from newscrawl.seen import SeenTracker, SqliteSeenStore
+
+
+def line(url: str, content_hash: str = "h") -> bytes:
+    return (
+        json.dumps({"url": url, "published": "2024-02-01T00:00:00+00:00", "content_hash": content_hash})
+        + "\n"
+    ).encode()
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> SeenTracker:
+    return SeenTracker(SqliteSeenStore(tmp_path / "seen.sqlite3", "rfi"), "job1")
+
+
+def storage(target: Path, tracker: SeenTracker | None, overwrite: bool = True) -> AtomicFileFeedStorage:
+    crawler = SimpleNamespace(spider=SimpleNamespace(seen_tracker=tracker), stats=None)
+    return AtomicFileFeedStorage(str(target), feed_options={"overwrite": overwrite}, crawler=crawler)  # type: ignore[arg-type]
+
+
+def test_items_are_invisible_until_store_then_atomically_complete(
+    tmp_path: Path, tracker: SeenTracker
+) -> None:
+    target = tmp_path / "out" / "run.jsonl"
+    feed = storage(target, tracker)
+    fh = feed.open(None)  # type: ignore[arg-type]
+    fh.write(line("https://www.rfi.fr/cn/a/20240101-a"))
+    assert not target.exists()
+    assert part_path(target).exists()
+    assert part_path(target).name.startswith(".")
+    assert tracker.store.lookup(["https://www.rfi.fr/cn/a/20240101-a"]) == {}
+    feed.store(fh)
+    assert target.read_bytes() == line("https://www.rfi.fr/cn/a/20240101-a")
+    assert not part_path(target).exists()
+    from newscrawl.utils.urls import url_key
+
+    assert list(tracker.store.lookup([url_key("https://www.rfi.fr/cn/a/20240101-a")])) == [
+        url_key("https://www.rfi.fr/cn/a/20240101-a")
+    ]
+
+
+def test_lines_already_written_by_another_job_are_removed(tmp_path: Path, tracker: SeenTracker) -> None:
+    first = storage(tmp_path / "one.jsonl", tracker)
+    fh = first.open(None)  # type: ignore[arg-type]
+    fh.write(line("https://www.rfi.fr/cn/a/20240101-a"))
+    first.store(fh)
+    other = SeenTracker(tracker.store, "job2")
+    second = storage(tmp_path / "two.jsonl", other)
+    fh = second.open(None)  # type: ignore[arg-type]
+    fh.write(line("https://www.rfi.fr/cn/a/20240101-a") + line("https://www.rfi.fr/cn/a/20240101-b"))
+    second.store(fh)
+    assert (tmp_path / "two.jsonl").read_bytes() == line("https://www.rfi.fr/cn/a/20240101-b")
+
+
+def test_append_mode_keeps_the_old_lines(tmp_path: Path) -> None:
+    target = tmp_path / "o.jsonl"
+    target.write_bytes(line("https://x/1"))
+    feed = storage(target, None, overwrite=False)
+    fh = feed.open(None)  # type: ignore[arg-type]
+    fh.write(line("https://x/2"))
+    feed.store(fh)
+    assert target.read_bytes() == line("https://x/1") + line("https://x/2")
+
+
+def test_a_failed_rename_aborts_the_claims(
+    tmp_path: Path, tracker: SeenTracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = storage(tmp_path / "x.jsonl", tracker)
+    fh = feed.open(None)  # type: ignore[arg-type]
+    fh.write(line("https://www.rfi.fr/cn/a/20240101-a"))
+
+    def fail(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        feed.store(fh)
+    assert tracker.store.pending_batches() == {}
+    assert tracker.store.count() == 0
+
+
+def test_stale_parts_of_dead_processes_are_removed(tmp_path: Path) -> None:
+    dead = tmp_path / ".run.jsonl.part-4194303999"
+    mine = tmp_path / f".run.jsonl.part-{os.getpid()}"
+    dead.write_text("{")
+    mine.write_text("{")
+    assert remove_stale_parts(tmp_path) == 1
+    assert not dead.exists()
+    assert mine.exists()
