@@ -47,6 +47,8 @@ NEWSCRAWL_DEDUP_ENABLED = True
 # file here (UTF-8, keys in the item's field order); "" writes none. Placeholders
 # are those of FEEDS: %(name)s is the spider, %(time)s the UTC start time.
 NEWSCRAWL_FEED_URI = "output/%(name)s/%(time)s.jsonl"
+# Under Scrapyd (SCRAPY_JOB set) the job id is part of the name: concurrent jobs never share a file.
+NEWSCRAWL_SCRAPYD_FEED_URI = "output/%(name)s/%(time)s-%(job)s.jsonl"
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_EXPORT_FIELDS = list(FIELD_NAMES)
 FEED_STORE_EMPTY = True

@@ -18,6 +18,7 @@ Stats (``newscrawl/`` prefix): ``links/article``, ``links/not_article``,
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -75,6 +76,7 @@ class FmmSpider(scrapy.Spider):
 
     args: SpiderArgs
     editions: tuple[Edition, ...]
+    job: str
 
     @classmethod
     def edition_info(cls) -> Edition:
@@ -141,6 +143,8 @@ class FmmSpider(scrapy.Spider):
         """Add the default feed (``NEWSCRAWL_FEED_URI``) unless ``-o``/``-O`` or FEEDS name one."""
         super().update_settings(settings)
         uri = settings.get("NEWSCRAWL_FEED_URI")
+        if os.environ.get("SCRAPY_JOB"):  # a Scrapyd job: concurrent jobs must never share a file
+            uri = settings.get("NEWSCRAWL_SCRAPYD_FEED_URI") or uri
         if uri and not settings.getdict("FEEDS"):
             feed = {"format": "jsonlines", "encoding": "utf-8", "fields": list(FIELD_NAMES)}
             settings.set("FEEDS", {uri: feed}, priority="spider")
