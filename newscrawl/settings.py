@@ -29,6 +29,17 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
 
+# Faults: retries honour Retry-After (capped at NEWSCRAWL_RETRY_AFTER_MAX seconds); no
+# crawl goes deeper than listing -> article, or sitemap index -> monthly map -> article,
+# so a link trap cannot run away.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawl.middlewares.RetryAfterMiddleware": 550,
+}
+NEWSCRAWL_RETRY_AFTER_MAX = 60.0
+DEPTH_LIMIT = 4
+NEWSCRAWL_MIN_DATE = "1990-01-01"
+
 # Size caps: article pages are ~100-400 KB; anything above 10 MB is not one.
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024

@@ -166,6 +166,9 @@ def test_validation_passes_a_complete_item() -> None:
         ({"body_html": "<p>a</p><script>x()</script>"}, "schema"),
         ({"discovered_via": "twitter"}, "schema"),
         ({"content_hash": "abc"}, "schema"),
+        ({"published": "1970-01-01T00:00:00+00:00"}, "absurd_published"),
+        ({"published": "1989-12-31T23:59:59+00:00"}, "absurd_published"),
+        ({"published": "2999-01-01T00:00:00+00:00"}, "absurd_published"),
     ],
 )
 def test_validation_drops_with_a_reason_and_a_stat(overrides: dict[str, Any], reason: str) -> None:
@@ -174,3 +177,22 @@ def test_validation_drops_with_a_reason_and_a_stat(overrides: dict[str, Any], re
         pipeline.process_item(article(**{"content_hash": "a" * 64, **overrides}))
     assert stat(pipeline, f"newscrawl/validation/dropped/{reason}") == 1
     assert stat(pipeline, "newscrawl/validation/dropped") == 1
+
+
+@pytest.mark.parametrize(
+    "modified",
+    ["2999-01-01T00:00:00+00:00", "1980-01-01T00:00:00+00:00", "2024-02-25T00:00:00+00:00"],
+    ids=["future", "before-1990", "before-published"],
+)
+def test_an_absurd_modified_date_is_set_to_null(modified: str) -> None:
+    pipeline = make(ValidateArticlePipeline)
+    item = pipeline.process_item(article(content_hash="a" * 64, modified=modified))
+    assert item.modified is None
+    assert item.published == "2024-02-26T07:30:00+00:00"
+    assert stat(pipeline, "newscrawl/validation/fixed/absurd_modified") == 1
+
+
+def test_a_plausible_modified_date_is_kept() -> None:
+    pipeline = make(ValidateArticlePipeline)
+    item = pipeline.process_item(article(content_hash="a" * 64, modified="2024-02-27T08:00:00+00:00"))
+    assert item.modified == "2024-02-27T08:00:00+00:00"

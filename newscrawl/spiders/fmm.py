@@ -17,9 +17,11 @@ Stats (``newscrawl/`` prefix): ``links/article``, ``links/not_article``,
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeGuard
@@ -30,6 +32,8 @@ from parsel import Selector
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
+from twisted.python.failure import Failure
+from w3lib.encoding import html_body_declared_encoding
 
 from newscrawl import __version__
 from newscrawl.editions import Edition, contents_month, url_date
@@ -38,6 +42,7 @@ from newscrawl.pages.feeds import parse_rss, parse_sitemap
 from newscrawl.pages.fmm import FmmArchivePage, FmmArticlePage, FmmListingPage
 from newscrawl.params import SpiderArgs, SpiderArgumentError, parse_args
 from newscrawl.seen import SeenTracker, open_store
+from newscrawl.utils.failures import failure_reason
 from newscrawl.utils.text import utc_now_iso
 from newscrawl.utils.urls import clean_url, decoded_path, replace_origin, url_key
 
@@ -124,7 +129,8 @@ class FmmSpider(scrapy.Spider):
         self._fetch_origin = (fetch.scheme, fetch.netloc)
         self.allowed_domains = [self.fetch_host]
         self._queued: set[str] = set()
-        self._requested = 0
+        self._requested = 0  # article requests made and not lost (max_articles counts these)
+        self._overflow: deque[tuple[str, Edition, str]] = deque()
         self.seen_tracker: SeenTracker | None = None
 
     def _check_sources(self, args: SpiderArgs) -> None:
@@ -258,6 +264,7 @@ class FmmSpider(scrapy.Spider):
             yield scrapy.Request(
                 self.to_fetch_url(public_url),
                 callback=callbacks[source],
+                errback=self.on_error,
                 meta={META_PUBLIC_URL: public_url},
                 priority=10,
             )
@@ -322,6 +329,7 @@ class FmmSpider(scrapy.Spider):
             yield scrapy.Request(
                 self.to_fetch_url(public_url),
                 callback=self.parse_sitemap,
+                errback=self.on_error,
                 meta={META_PUBLIC_URL: public_url},
                 priority=5,
             )
@@ -349,6 +357,8 @@ class FmmSpider(scrapy.Spider):
             if edition is None:
                 self._count("links/not_article")
                 continue
+            if "?" in public_url:  # FMM article URLs carry no query: ?page=N & co. cannot multiply them
+                public_url = public_url.split("?", 1)[0]
             if not self.args.in_window(url_date(decoded_path(public_url))):
                 self._count("links/out_of_window")
                 continue
@@ -361,32 +371,47 @@ class FmmSpider(scrapy.Spider):
             # written by an earlier job; a later link may still announce a newer version
             for key in self.seen_tracker.to_skip({k: c[2] for k, c in candidates.items()}):
                 del candidates[key]
-        max_articles = self.args.max_articles
         for key, (public_url, edition, _hint) in candidates.items():
-            if max_articles is not None and self._requested >= max_articles:
+            self._queued.add(key)
+            if self.args.max_articles is not None and self._requested >= self.args.max_articles:
+                # kept: a failed article request frees its place for the next of these
+                self._overflow.append((public_url, edition, via))
                 self._count("articles/over_max")
                 continue
-            self._queued.add(key)
-            self._requested += 1
-            self._count("links/article")
-            self._count(f"discovered/{via}")
-            yield scrapy.Request(
-                self.to_fetch_url(public_url),
-                callback=self.parse_article,
-                meta={META_PUBLIC_URL: public_url, META_VIA: via, META_EDITION: edition.code},
-            )
+            yield self._article_request(public_url, edition, via)
+
+    def _article_request(self, public_url: str, edition: Edition, via: str) -> scrapy.Request:
+        self._requested += 1
+        self._count("links/article")
+        self._count(f"discovered/{via}")
+        return scrapy.Request(
+            self.to_fetch_url(public_url),
+            callback=self.parse_article,
+            errback=self.on_error,
+            meta={META_PUBLIC_URL: public_url, META_VIA: via, META_EDITION: edition.code},
+        )
+
+    def _article_lost(self) -> Iterator[scrapy.Request]:
+        """An article request ended without an item: under ``max_articles``, request the next link kept."""
+        self._requested -= 1
+        while (
+            self._overflow and self.args.max_articles is not None and self._requested < self.args.max_articles
+        ):
+            yield self._article_request(*self._overflow.popleft())
 
     # -- articles -------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+    def parse_article(self, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
         requested = response.meta[META_PUBLIC_URL]
         if not self._is_text(response, "article"):
+            yield from self._article_lost()
             return
         public_url = self.to_public_url(response.url, response.url) or requested
-        page = self.page_class(Selector(text=response.text), public_url)
+        page = self.page_class(Selector(text=self._decoded_text(response)), public_url)
         if not page.is_article():
             self._count("pages/not_article")
             self.logger.warning("%s has no article markup; no item", requested)
+            yield from self._article_lost()
             return
         edition = self.article_edition(public_url) or self.article_edition(requested)
         if edition is None:  # redirected away from the article URLs of this crawl
@@ -406,6 +431,40 @@ class FmmSpider(scrapy.Spider):
             crawled_at=utc_now_iso(),
             **fields,
         )
+
+    def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """A request that failed for good (after retries): log its URL and why, count the reason."""
+        request = failure.request  # type: ignore[attr-defined]
+        url = request.meta.get(META_PUBLIC_URL, request.url)
+        reason = failure_reason(failure)
+        self._count(f"fetch_failed/{reason}")
+        self.logger.warning("fetch failed (%s): %s: %s", reason, url, failure.getErrorMessage())
+        if request.callback == self.parse_article:
+            yield from self._article_lost()
+
+    def _decoded_text(self, response: TextResponse) -> str:
+        """The page's text, repairing a charset declared in the HTTP header but not used by the body.
+
+        Scrapy trusts ``Content-Type``; when the HTML's own ``<meta charset>``
+        names another encoding that decodes the body without error (and the
+        header's does not, or makes mojibake of it), the HTML's is used.
+        """
+        declared = html_body_declared_encoding(response.body)
+        if not declared or codecs.lookup(declared).name == codecs.lookup(response.encoding).name:
+            return response.text
+        try:
+            repaired = response.body.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            return response.text
+        self._count("pages/charset_mismatch")
+        self.logger.warning(
+            "%s: Content-Type says %s but the page is %s; decoded as %s",
+            response.url,
+            response.encoding,
+            declared,
+            declared,
+        )
+        return repaired
 
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:
