@@ -1,4 +1,6 @@
-"""RetryAfterMiddleware: Scrapy's retries, honouring a server's ``Retry-After`` within a bound.
+"""Downloader middlewares: retries that honour ``Retry-After``, and redirects that stay on the site.
+
+RetryAfterMiddleware: Scrapy's retries, honouring a server's ``Retry-After`` within a bound.
 
 Replaces ``scrapy.downloadermiddlewares.retry.RetryMiddleware`` (same
 settings: ``RETRY_TIMES``, ``RETRY_HTTP_CODES``…). When a retried answer
@@ -15,10 +17,12 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.response import response_status_message
 
@@ -78,3 +82,35 @@ class RetryAfterMiddleware(RetryMiddleware):
             stats.inc_value("newscrawl/retry_after/waited")
             await asyncio.sleep(wait)
         return retry
+
+
+class RedirectGuardMiddleware:
+    """Refuse, visibly, a redirect that leaves the crawled host or comes back to a URL already visited.
+
+    Runs before Scrapy's RedirectMiddleware sees the 3xx (a higher order
+    number). Scrapy would drop both silently (an offsite request is filtered
+    at DEBUG level, a loop by the duplicate filter); here the request fails
+    with a reason, so the spider's errback logs the URL and counts
+    ``newscrawl/fetch_failed/offsite_redirect`` or ``…/redirect_loop``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectGuardMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        target = urljoin(request.url, location.decode("latin-1").strip())
+        allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
+        host = urlsplit(target).hostname or ""
+        if allowed and host not in allowed:
+            raise IgnoreRequest(f"redirect off the site refused: {request.url} -> {target}")
+        seen = {request.url, *request.meta.get("redirect_urls", [])}
+        if target in seen:
+            raise IgnoreRequest(f"redirect loop refused: {request.url} -> {target}")
+        return response

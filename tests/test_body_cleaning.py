@@ -176,3 +176,10 @@ def test_loose_text_outside_blocks_is_counted() -> None:
 def test_content_hash() -> None:
     assert content_hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     assert content_hash("") is None
+
+
+def test_unclosed_paragraphs_stay_separate_blocks() -> None:
+    cleaned = clean_body("<p>one<p>two <strong>bold<p>three</p> after", BASE)
+    # as a browser shows it: "two bold" ends at the next <p>; " after" is a line of its own
+    assert cleaned.text.split("\n\n") == ["one", "two bold", "three", "after"]
+    assert cleaned.html == "<p>one</p>\n<p>two bold</p>\n<p>three</p>\n<p>after</p>"

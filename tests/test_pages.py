@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from newscrawl.items import FIELD_NAMES
+from newscrawl.pages.fmm import FmmArticlePage
 from tests.conftest import FIXTURES, ROOT, extract, load_fixture
 
 # every item field the page provides; the spider adds the others
@@ -56,3 +57,20 @@ def test_real_mcd_page_main_values() -> None:
     assert got["image"]["url"].endswith("/w:980/p:16x9/IMG_0535.jpeg")
     assert got["image"]["credit"] == "AFP - AHMAD GHARABLI"
     assert len(got["body"].split("\n\n")) == 4
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=[f"{p.parent.name}/{p.stem}" for p in FIXTURE_FILES])
+def test_sound_pages_are_not_taken_for_cut_bodies(path: Path) -> None:
+    fixture = load_fixture(path)
+    html = (ROOT / fixture["page"]).read_text("utf-8")
+    assert FmmArticlePage.from_html(html, fixture["url"]).body_is_cut() is False
+
+
+def test_a_stray_end_tag_that_cuts_the_body_is_detected() -> None:
+    fixture = load_fixture(FIXTURE_FILES[0])
+    html = (ROOT / fixture["page"]).read_text("utf-8")
+    start = html.index('class="t-content__body')
+    head, body = html[:start], html[start:]
+    parts = body.split("</p>")
+    broken = head + "</p>".join(parts[:3]) + "</p></div></div>" + "</p>".join(parts[3:])
+    assert FmmArticlePage.from_html(broken, fixture["url"]).body_is_cut() is True

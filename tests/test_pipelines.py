@@ -59,6 +59,7 @@ def test_pipelines_run_in_the_documented_order() -> None:
         "CleanUrlPipeline",
         "DropDuplicateUrlsPipeline",
         "CleanBodyPipeline",
+        "FieldCoveragePipeline",
         "ValidateArticlePipeline",
     ]
 

@@ -56,14 +56,16 @@ class FmmArticlePage:
 
     _SRCSET_ENTRY = re.compile(r"\s*(\S+)\s+(\d+)w\s*")
 
-    def __init__(self, selector: Selector, url: str) -> None:
+    def __init__(self, selector: Selector, url: str, html: str | None = None) -> None:
         self.sel = selector
         self.url = url
+        #: the page's source text, when known (for :meth:`body_is_cut`)
+        self.html = html
         self._json_ld: dict[str, Any] | None = None
 
     @classmethod
     def from_html(cls, text: str, url: str) -> FmmArticlePage:
-        return cls(Selector(text=text), url)
+        return cls(Selector(text=text), url, text)
 
     # -- metadata fallbacks -------------------------------------------------
 
@@ -91,6 +93,28 @@ class FmmArticlePage:
     def is_article(self) -> bool:
         """True when the page carries the article template."""
         return bool(self.sel.css(self.ARTICLE)) or bool(self.sel.css(self.TITLE))
+
+    _P_TAG = re.compile(r"<p[\s>]", re.I)
+    _BODY_START = re.compile(r"<div[^>]*class=\"[^\"]*\bt-content__body\b")
+    _BODY_END = re.compile(r"class=\"[^\"]*\bt-content__(?:shares|tags|related)\b|</article>")
+
+    def body_is_cut(self) -> bool:
+        """True when broken markup (a stray ``</div>``) ends the body container before its paragraphs.
+
+        The ``<p>`` tags written between the body's start and the share bar (or
+        the article's end) are counted in the source and in the parsed body: a
+        parser that closed the container early leaves some outside, and the
+        body read from it would be silently cut short.
+        """
+        if self.html is None:
+            return False
+        body = self.sel.css(self.BODY)
+        start = self._BODY_START.search(self.html)
+        if not body or start is None:
+            return False  # no body container: a layout change, for validation and coverage
+        end = self._BODY_END.search(self.html, start.end())
+        written = len(self._P_TAG.findall(self.html, start.end(), end.start() if end else len(self.html)))
+        return written > len(body[0].xpath(".//p"))
 
     def canonical_url(self) -> str | None:
         """``link[rel=canonical]``, then ``og:url``, then the article URL in the share bar."""

@@ -71,6 +71,12 @@ JUNK_XPATH = etree.XPath(
 )
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# elements that end an open paragraph in HTML; libxml2 may nest them inside one instead (after an
+# unclosed <strong>, say), so a paragraph holding one is read as a container
+_CLOSES_P = (
+    frozenset({"p", "div", "ul", "ol", "blockquote", "table", "section", "figure", "aside"}) | _HEADINGS
+)
+_HAS_BLOCK = etree.XPath("descendant::*[" + " or ".join(f"self::{tag}" for tag in sorted(_CLOSES_P)) + "]")
 _LISTS = frozenset({"ul", "ol"})
 _INLINE_RENAME = {"strong": "strong", "b": "strong", "em": "em", "i": "em"}
 _SPACE = re.compile(r"\s+")
@@ -192,26 +198,62 @@ def _collect(container: etree._Element, base_url: str, out: list[tuple[str, str]
     """Append the blocks found under ``container`` in order; return loose text length."""
     loose = len(collapse(container.text))
     for child in container:
-        if not isinstance(child.tag, str):
-            loose += len(collapse(child.tail))
-            continue
-        tag = child.tag
-        block: tuple[str, str] | None
-        if tag == "p":
-            block = _block(child, "p", base_url)
-        elif tag in _HEADINGS:
-            block = _block(child, "h2" if tag == "h1" else tag, base_url)
-        elif _is_quote(child):
-            block = _block(child, "blockquote", base_url)
-        elif tag in _LISTS:
-            block = _list_block(child, base_url)
-        else:
-            loose += _collect(child, base_url, out)
-            block = None
-        if block:
-            out.append(block)
+        if isinstance(child.tag, str):
+            loose += _collect_element(child, base_url, out)
         loose += len(collapse(child.tail))
     return loose
+
+
+def _collect_element(element: etree._Element, base_url: str, out: list[tuple[str, str]]) -> int:
+    tag = element.tag
+    block: tuple[str, str] | None
+    if tag == "p":
+        if _HAS_BLOCK(element):
+            _collect_mixed(element, base_url, out)
+            return 0
+        block = _block(element, "p", base_url)
+    elif tag in _HEADINGS:
+        block = _block(element, "h2" if tag == "h1" else tag, base_url)
+    elif _is_quote(element):
+        block = _block(element, "blockquote", base_url)
+    elif tag in _LISTS:
+        block = _list_block(element, base_url)
+    else:
+        return _collect(element, base_url, out)
+    if block:
+        out.append(block)
+    return 0
+
+
+def _collect_mixed(
+    element: etree._Element, base_url: str, out: list[tuple[str, str]], inline: _Inline | None = None
+) -> _Inline:
+    """A paragraph with blocks inside (broken nesting): inline runs between them become paragraphs.
+
+    An inline element that wraps blocks (``<strong>`` left open) is walked
+    through, its text joining the run around it (its emphasis is not kept).
+    """
+    top = inline is None
+    run = inline or _Inline(base_url)
+    run.add_text(element.text)
+    for child in element:
+        if isinstance(child.tag, str):
+            if child.tag in _CLOSES_P:
+                run = _flush(run, out)
+                _collect_element(child, base_url, out)
+            elif _HAS_BLOCK(child):
+                run = _collect_mixed(child, base_url, out, run)
+            else:
+                run.add_element(child)
+        run.add_text(child.tail)
+    return _flush(run, out) if top else run
+
+
+def _flush(run: _Inline, out: list[tuple[str, str]]) -> _Inline:
+    text, markup = run.result()
+    if text:
+        out.append((text, f"<p>{markup}</p>"))
+    return _Inline(run.base_url)
 
 
 def clean_body(raw_html: str, base_url: str) -> CleanBody:

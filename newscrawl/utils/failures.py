@@ -20,6 +20,17 @@ _TWISTED = (
 )
 
 
+# Scrapy's own download errors (scrapy.exceptions, 2.14+), by name so older names do not break imports
+_SCRAPY = {
+    "DownloadTimeoutError": "timeout",
+    "ResponseDataLossError": "truncated",
+    "DownloadCancelledError": "cancelled",
+    "DownloadConnectionRefusedError": "connection_refused",
+    "CannotResolveHostError": "dns",
+    "DownloadFailedError": "connection_lost",
+}
+
+
 def failure_reason(failure: Failure) -> str:
     value = failure.value
     if isinstance(value, HttpError):
@@ -31,11 +42,20 @@ def failure_reason(failure: Failure) -> str:
         text = str(value).lower()
         if "max" in text and "size" in text:
             return "too_large"
-        if "redirect" in text:
+        if "redirect" in text and "loop" in text:
+            return "redirect_loop"
+        if "redirect" in text and ("off" in text or "another site" in text):
+            return "offsite_redirect"
+        if "max redirections" in text:
             return "redirect_loop"
         if "robots" in text:
             return "robots_txt"
         return "ignored"
+    scrapy_name = _SCRAPY.get(type(value).__name__)
+    if scrapy_name:
+        if scrapy_name == "cancelled" and "max size" in str(value).lower():
+            return "too_large"
+        return scrapy_name
     for cls, name in _TWISTED:
         if isinstance(value, cls):
             if name == "cancelled" and "size" in str(value).lower():

@@ -1,0 +1,296 @@
+"""The fault matrix: one crawl of rfi_cn against a server that misbehaves at chosen article URLs.
+
+The crawl must finish normally; the 16 good articles and the article variants
+that can still be read are complete and correct; every bad page yields no item
+(never a half-empty one), and a log line and a stat name the URL and the reason.
+A second test changes the article template (renamed body class) and expects the
+field coverage monitor to stop the job with exit status 3.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+
+from tests.conftest import FIXTURES, SNAPSHOT, load_fixture, read_jsonl, run_crawl, serve
+from tests.fault_server import FaultHandler, fault_path, fault_server, fault_url, gzip_bomb, slow_forever
+
+CN = {f["url"]: f for f in (load_fixture(p) for p in sorted((FIXTURES / "rfi_cn").glob("*.json")))}
+SOURCE = next(f for f in CN.values() if "csrc" in f["page"] or f["expected"]["section"] == "中国")
+SOURCE_HTML = (Path(__file__).resolve().parents[2] / SOURCE["page"]).read_text("utf-8")
+
+
+def page_as(name: str, html: str = SOURCE_HTML) -> bytes:
+    """The source article's page, claiming the fault URL as its own (og:url)."""
+    return html.replace(SOURCE["url"], fault_url(name)).encode()
+
+
+def without(pattern: str, html: str = SOURCE_HTML) -> str:
+    result, count = re.subn(pattern, "", html, flags=re.S)
+    assert count, pattern
+    return result
+
+
+READABLE = {"retry-after-once", "charset-mismatch", "malformed-html"}  # these still give the article
+FAILED = {  # fault -> newscrawl/fetch_failed/<reason>
+    "http-404": "http_404",
+    "http-410": "http_410",
+    "http-500": "http_500",
+    "http-502": "http_502",
+    "http-503": "http_503",
+    "retry-after-huge": "http_429",
+    "timeout": "timeout",
+    "slow-endless-body": "timeout",
+    "reset-mid-body": "truncated",
+    "truncated-body": "truncated",
+    "redirect-loop": "redirect_loop",
+    "redirect-offsite": "offsite_redirect",
+    "too-large": "too_large",
+    "gzip-bomb": "too_large",
+}
+NO_ITEM = {  # fault -> the stat that names it
+    "pdf": "newscrawl/pages/not_html",
+    "broken-structure": "newscrawl/pages/broken_structure",
+    "empty-200": "newscrawl/pages/not_article",
+    "no-title": "newscrawl/validation/dropped/missing_title",
+    "no-body": "newscrawl/validation/dropped/missing_body",
+    "no-date": "newscrawl/validation/dropped/missing_published",
+    "future-date": "newscrawl/validation/dropped/absurd_published",
+    "date-1970": "newscrawl/validation/dropped/absurd_published",
+}
+
+
+def faults() -> dict[str, Any]:
+    def status(code: int, **headers: str):
+        return lambda h, _n: h.send_body(code, b"<html><body>error</body></html>", headers=headers)
+
+    def retry_after_once(h: FaultHandler, n: int) -> None:
+        if n == 1:
+            h.send_body(429, b"slow down", headers={"Retry-After": "1"})
+        else:
+            h.send_body(200, page_as("retry-after-once"))
+
+    def redirect(to: str):
+        return lambda h, _n: h.send_body(302, b"", headers={"Location": to})
+
+    def reset(h: FaultHandler, _n: int) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html")
+        h.send_header("Content-Length", "50000")
+        h.end_headers()
+        h.wfile.write(page_as("reset-mid-body")[:3000])
+        h.wfile.flush()
+        h.reset()
+
+    def truncated(h: FaultHandler, _n: int) -> None:
+        body = page_as("truncated-body")
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html; charset=utf-8")
+        h.send_header("Content-Length", str(len(body) + 5000))
+        h.end_headers()
+        h.wfile.write(body)
+        h.close_connection = True
+
+    def later(seconds: float):
+        def answer(h: FaultHandler, _n: int) -> None:
+            time.sleep(seconds)
+            h.send_body(200, page_as("timeout"))
+
+        return answer
+
+    # recoverable: unclosed paragraphs and inline tags, stray end tags, unquoted attributes, a bare "&"
+    body_start = SOURCE_HTML.index('class="t-content__body')
+    head, body = SOURCE_HTML[:body_start], SOURCE_HTML[body_start:]
+    malformed = head + body.replace("</p>", "", 3).replace("<p>", "<p><strong>", 1).replace(
+        "</h1>", "</h1></span></em>", 1
+    )
+    malformed = malformed.replace('class="t-content__chapo"', "class=t-content__chapo data-x=a&b")
+    # structure-breaking: a stray </div> closes the body container after its second paragraph
+    cut = body.split("</p>")
+    broken = head + "</p>".join(cut[:3]) + "</p></div></div>" + "</p>".join(cut[3:])
+    mismatched, latin1 = page_as("charset-mismatch"), "text/html; charset=iso-8859-1"
+    bomb = gzip_bomb(200_000_000)  # 200 MB of HTML in ~200 KB
+    no_og_title = without(r'<meta property="og:title"[^>]*>')
+
+    def serve_page(name: str, html: str):
+        return lambda h, _n: h.send_body(200, page_as(name, html))
+
+    def dated(when: str) -> str:
+        return re.sub(r'datetime="[^"]+"', f'datetime="{when}"', SOURCE_HTML)
+
+    return {
+        "http-404": status(404),
+        "http-410": status(410),
+        "http-500": status(500),
+        "http-502": status(502),
+        "http-503": status(503, **{"Retry-After": "0"}),
+        "retry-after-once": retry_after_once,
+        "retry-after-huge": status(429, **{"Retry-After": "86400"}),
+        "timeout": later(8),
+        "slow-endless-body": slow_forever,
+        "reset-mid-body": reset,
+        "truncated-body": truncated,
+        "redirect-loop": redirect(quote(fault_path("redirect-loop"))),
+        "redirect-offsite": redirect("http://offsite.invalid/cn/%E4%B8%AD%E5%9B%BD/20240201-x"),
+        "too-large": lambda h, _n: h.send_body(200, b"<p>" + b"x" * 3_000_000),
+        "gzip-bomb": lambda h, _n: h.send_body(200, bomb, headers={"Content-Encoding": "gzip"}),
+        "pdf": lambda h, _n: h.send_body(200, b"%PDF-1.4 not html", ctype="application/pdf"),
+        "charset-mismatch": lambda h, _n: h.send_body(200, mismatched, ctype=latin1),
+        "empty-200": lambda h, _n: h.send_body(200, b""),
+        "malformed-html": serve_page("malformed-html", malformed),
+        "broken-structure": serve_page("broken-structure", broken),
+        "no-title": serve_page("no-title", without(r"<h1 class=\"t-content__title.*?</h1>", no_og_title)),
+        "no-body": serve_page("no-body", SOURCE_HTML.replace("t-content__body", "t-content__text")),
+        "no-date": serve_page("no-date", without(r"<time [^>]*>.*?</time>")),
+        "future-date": serve_page("future-date", dated("2999-01-01T00:00:00+00:00")),
+        "date-1970": serve_page("date-1970", dated("1970-01-01T00:00:00+00:00")),
+    }  # fmt: skip
+
+
+TRAP = [f"/cn/中国/20240201-trap?page={n}" for n in range(1, 40)] + [
+    f"/cn/中国/20240201-trap/{n}/" for n in range(1, 10)
+]
+
+
+def site_with_fault_cards(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(SNAPSHOT / "cn", root / "cn")
+    shutil.copytree(SNAPSHOT / "sitemaps" / "cn", root / "sitemaps" / "cn")
+    shutil.copy(SNAPSHOT / "robots.txt", root / "robots.txt")
+    home = root / "cn" / "index.html"
+    cards = "".join(
+        f'<div class="m-item-list-article"><a href="{href}" data-article-item-link><h2>x</h2></a></div>'
+        for href in [quote(fault_path(name)) for name in faults()] + [quote(t, safe="/?=") for t in TRAP]
+    )
+    html = home.read_text("utf-8")
+    home.write_text(html.replace("</body>", cards + "</body>"), "utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def fault_crawl(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[list[dict[str, Any]], str, list[str], float]:
+    tmp_path = tmp_path_factory.mktemp("faults")
+    site = site_with_fault_cards(tmp_path)
+    out = tmp_path / "items.jsonl"
+    started = time.monotonic()
+    with fault_server(site, faults()) as server:
+        result = run_crawl(
+            "rfi_cn", "-a", f"base_url={server.url}", "-O", str(out),
+            "-s", "DOWNLOAD_TIMEOUT=3", "-s", "DOWNLOAD_MAXSIZE=1000000", "-s", "DOWNLOAD_WARNSIZE=0",
+            "-s", "NEWSCRAWL_RETRY_AFTER_MAX=1", "-s", "RETRY_TIMES=1",
+            cwd=tmp_path, timeout=180,
+        )  # fmt: skip
+        paths = server.paths()
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert "Spider closed (finished)" in result.stderr
+    return read_jsonl(out), result.stderr, paths, elapsed
+
+
+def test_good_articles_are_all_complete_and_correct(fault_crawl: Any) -> None:
+    items, _, _, _ = fault_crawl
+    by_url = {i["url"]: i for i in items}
+    for url, fixture in CN.items():
+        for field, value in fixture["expected"].items():
+            assert by_url[url][field] == value, (url, field)
+
+
+@pytest.mark.parametrize("name", sorted(READABLE))
+def test_readable_faults_give_the_correct_article(fault_crawl: Any, name: str) -> None:
+    items, _, _, _ = fault_crawl
+    (item,) = [i for i in items if i["url"] == fault_url(name)]
+    for field, value in SOURCE["expected"].items():
+        if field != "url":
+            assert item[field] == value, (name, field)
+
+
+def test_no_item_from_a_bad_page(fault_crawl: Any) -> None:
+    items, _, _, _ = fault_crawl
+    urls = {i["url"] for i in items}
+    assert urls == set(CN) | {fault_url(n) for n in READABLE}
+    assert len(items) == len(urls)
+
+
+@pytest.mark.parametrize(("name", "reason"), sorted(FAILED.items()))
+def test_failed_fetch_is_logged_with_url_and_reason_and_counted(
+    fault_crawl: Any, name: str, reason: str
+) -> None:
+    _, log, _, _ = fault_crawl
+    url = fault_url(name)
+    assert re.search(rf"fetch failed \({reason}\): {re.escape(url)}", log), name
+    assert f"'newscrawl/fetch_failed/{reason}'" in log
+
+
+@pytest.mark.parametrize(("name", "stat"), sorted(NO_ITEM.items()))
+def test_unusable_page_is_logged_and_counted(fault_crawl: Any, name: str, stat: str) -> None:
+    _, log, _, _ = fault_crawl
+    assert f"'{stat}'" in log
+    lines = [
+        line
+        for line in log.splitlines()
+        if unquote(fault_url(name)) in unquote(line) or fault_url(name) in line
+    ]
+    assert lines, f"no log line names {name}"
+
+
+def test_retry_after_was_honoured_and_bounded(fault_crawl: Any) -> None:
+    _, log, paths, elapsed = fault_crawl
+    assert paths.count(fault_path("retry-after-once")) == 2
+    assert "'newscrawl/retry_after/capped'" in log  # 86400 s asked, 1 s waited
+    assert elapsed < 120
+
+
+def test_redirects_never_leave_the_site(fault_crawl: Any) -> None:
+    _, log, paths, _ = fault_crawl
+    assert "offsite.invalid" in log  # filtered, named
+    assert paths.count(fault_path("redirect-loop")) <= 21
+
+
+def test_the_link_trap_stays_finite(fault_crawl: Any) -> None:
+    _, _, paths, _ = fault_crawl
+    trap = [p for p in paths if "20240201-trap" in p]
+    assert trap == ["/cn/中国/20240201-trap"]  # query dropped, deeper paths are not articles
+
+
+def test_renamed_body_class_trips_the_coverage_monitor(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(SNAPSHOT / "cn", root / "cn")
+    shutil.copytree(SNAPSHOT / "sitemaps" / "cn", root / "sitemaps" / "cn")
+    shutil.copy(SNAPSHOT / "robots.txt", root / "robots.txt")
+    for page in root.rglob("2024*.html"):
+        page.write_text(
+            page.read_text("utf-8").replace("t-content__body", "t-content__article-body"), "utf-8"
+        )
+    with serve(root, tmp_path / "requests.jsonl") as served:
+        result = run_crawl(
+            "rfi_cn", "-a", f"base_url={served.url}", "-O", str(tmp_path / "o.jsonl"), cwd=tmp_path
+        )
+    assert result.returncode == 3, result.stderr[-3000:]
+    assert "Spider closed (coverage_below_threshold)" in result.stderr
+    assert re.search(
+        r"rfi_cn: field coverage below threshold over 1\d articles: body 0% < 95%", result.stderr
+    )
+    assert read_jsonl(tmp_path / "o.jsonl") == []
+
+
+def test_normal_snapshot_passes_the_coverage_monitor(tmp_path: Path) -> None:
+    with serve(SNAPSHOT, tmp_path / "requests.jsonl") as served:
+        result = run_crawl(
+            "rfi_cn", "-a", f"base_url={served.url}", "-O", str(tmp_path / "o.jsonl"), cwd=tmp_path
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Spider closed (finished)" in result.stderr
+    assert "'newscrawl/coverage/items': 16" in result.stderr
+    assert "field coverage below threshold" not in result.stderr
+
+
+def test_url_helpers_agree() -> None:
+    assert unquote(urlsplit(fault_url("x")).path) == fault_path("x")
