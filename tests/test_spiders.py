@@ -193,7 +193,7 @@ def test_parse_article_skips_non_html(spider: RfiCnSpider) -> None:
         url=request.url, body=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}, request=request
     )
     assert list(spider.parse_article(response)) == []
-    assert stat(spider, "pages/not_text") == 1
+    assert stat(spider, "pages/not_html") == 1
 
 
 def test_parse_article_skips_a_page_without_article_markup(spider: RfiCnSpider) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import codecs
 import logging
-import os
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -31,7 +30,7 @@ import scrapy
 from parsel import Selector
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding
 
@@ -49,6 +48,11 @@ from newscrawl.utils.urls import clean_url, decoded_path, replace_origin, url_ke
 META_PUBLIC_URL = "newscrawl_public_url"
 META_VIA = "newscrawl_discovered_via"
 META_EDITION = "newscrawl_edition"
+_SPIDER = SETTINGS_PRIORITIES["spider"]
+
+
+def _default_feed() -> dict[str, Any]:
+    return {"format": "jsonlines", "encoding": "utf-8", "fields": list(FIELD_NAMES)}
 
 
 class FmmSpider(scrapy.Spider):
@@ -78,6 +82,8 @@ class FmmSpider(scrapy.Spider):
     archive_day: ClassVar[str | None] = None
     month_names: ClassVar[tuple[str, ...]] = ()
     page_class: ClassVar[type[FmmArticlePage]] = FmmArticlePage
+    #: True: every article page is fetched through the browser (newscrawl/browser.py)
+    requires_js: ClassVar[bool] = False
 
     args: SpiderArgs
     editions: tuple[Edition, ...]
@@ -149,11 +155,8 @@ class FmmSpider(scrapy.Spider):
         """Add the default feed (``NEWSCRAWL_FEED_URI``) unless ``-o``/``-O`` or FEEDS name one."""
         super().update_settings(settings)
         uri = settings.get("NEWSCRAWL_FEED_URI")
-        if os.environ.get("SCRAPY_JOB"):  # a Scrapyd job: concurrent jobs must never share a file
-            uri = settings.get("NEWSCRAWL_SCRAPYD_FEED_URI") or uri
         if uri and not settings.getdict("FEEDS"):
-            feed = {"format": "jsonlines", "encoding": "utf-8", "fields": list(FIELD_NAMES)}
-            settings.set("FEEDS", {uri: feed}, priority="spider")
+            settings.set("FEEDS", {uri: _default_feed()}, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FmmSpider:
@@ -167,12 +170,22 @@ class FmmSpider(scrapy.Spider):
                 f"newscrawl/{__version__} (+{contact})" if contact else f"newscrawl/{__version__}",
                 priority="spider",
             )
+        # the job id: Scrapyd's (-a _job=…), else a new one; feed file names may use it as %(job)s
+        spider.job = str(kwargs.get("_job") or uuid.uuid4().hex)
+        scrapyd_uri = settings.get("NEWSCRAWL_SCRAPYD_FEED_URI")
+        if (
+            kwargs.get("_job")
+            and scrapyd_uri
+            and not settings.frozen
+            and settings.getpriority("FEEDS") == _SPIDER
+        ):
+            # a Scrapyd job with the default feed: concurrent jobs must never share a file
+            settings.set("FEEDS", {scrapyd_uri: _default_feed()}, priority="spider")
         if settings.getbool("NEWSCRAWL_SEEN_STORE_ENABLED", True):
             store = open_store(
                 settings.get("NEWSCRAWL_SEEN_STORE"), settings.get("NEWSCRAWL_STATE_DIR"), cls.site
             )
-            job = str(kwargs.get("_job") or uuid.uuid4().hex)
-            spider.seen_tracker = SeenTracker(store, job, recrawl=spider.args.recrawl, crawler=crawler)
+            spider.seen_tracker = SeenTracker(store, spider.job, recrawl=spider.args.recrawl, crawler=crawler)
         if not settings.get("NEWSCRAWL_CONTACT_URL") and spider.args.base_url == cls.public_origin:
             spider.logger.warning(
                 "NEWSCRAWL_CONTACT_URL is not set: the User-Agent names no contact for the "
@@ -279,7 +292,21 @@ class FmmSpider(scrapy.Spider):
             return True
         self._count("pages/not_text")
         content_type = (response.headers.get("Content-Type") or b"?").decode("latin-1")
-        self.logger.warning("%s %s is not text (Content-Type %s); skipped", what, response.url, content_type)
+        url = response.meta.get(META_PUBLIC_URL, response.url)
+        self.logger.warning("%s %s is not text (Content-Type %s); skipped", what, url, content_type)
+        return False
+
+    def _is_html(self, response: Response) -> TypeGuard[TextResponse]:
+        """True for an HTML page; otherwise (a PDF, an image, JSON…) log, count ``pages/not_html``."""
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
+        if isinstance(response, TextResponse) and ("html" in content_type or not content_type):
+            return True
+        self._count("pages/not_html")
+        self.logger.warning(
+            "article %s is not HTML (Content-Type %s); no item",
+            response.meta.get(META_PUBLIC_URL, response.url),
+            content_type or "missing",
+        )
         return False
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
@@ -384,11 +411,14 @@ class FmmSpider(scrapy.Spider):
         self._requested += 1
         self._count("links/article")
         self._count(f"discovered/{via}")
+        meta: dict[str, Any] = {META_PUBLIC_URL: public_url, META_VIA: via, META_EDITION: edition.code}
+        if self.requires_js:
+            meta["playwright"] = True  # rendered by newscrawl/browser.py
         return scrapy.Request(
             self.to_fetch_url(public_url),
             callback=self.parse_article,
             errback=self.on_error,
-            meta={META_PUBLIC_URL: public_url, META_VIA: via, META_EDITION: edition.code},
+            meta=meta,
         )
 
     def _article_lost(self) -> Iterator[scrapy.Request]:
@@ -403,14 +433,22 @@ class FmmSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
         requested = response.meta[META_PUBLIC_URL]
-        if not self._is_text(response, "article"):
+        if not self._is_html(response):
             yield from self._article_lost()
             return
         public_url = self.to_public_url(response.url, response.url) or requested
-        page = self.page_class(Selector(text=self._decoded_text(response)), public_url)
+        text = self._decoded_text(response)
+        page = self.page_class(Selector(text=text), public_url, text)
         if not page.is_article():
             self._count("pages/not_article")
             self.logger.warning("%s has no article markup; no item", requested)
+            yield from self._article_lost()
+            return
+        if page.body_is_cut():
+            self._count("pages/broken_structure")
+            self.logger.warning(
+                "%s: broken markup cuts the body short (paragraphs outside it); no item", requested
+            )
             yield from self._article_lost()
             return
         edition = self.article_edition(public_url) or self.article_edition(requested)

@@ -256,7 +256,9 @@ def test_jobdir_pause_and_resume(tmp_path: Path) -> None:
     jobdir = ("-s", f"JOBDIR={tmp_path / 'job'}", "-s", "CONCURRENT_REQUESTS=2")
     with serve(site, tmp_path / "requests.jsonl", delay=0.15) as served:
         process = start_crawl(tmp_path, served, *jobdir)
-        time.sleep(2.5)
+        deadline = time.monotonic() + 60
+        while len(article_requests(served)) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
         process.send_signal(signal.SIGINT)  # graceful pause: the feed is closed and committed
         _, err = process.communicate(timeout=60)
         paused = complete_items(tmp_path / "output")
