@@ -8,6 +8,8 @@ from newscrawl.items import FIELD_NAMES
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
 NEWSPIDER_MODULE = "newscrawl.spiders"
+# `scrapy crawl` exits 3 when a job ends for one of NEWSCRAWL_FAILING_FINISH_REASONS
+COMMANDS_MODULE = "newscrawl.commands"
 
 # Identification: the User-Agent is "newscrawl/<version> (+<NEWSCRAWL_CONTACT_URL>)".
 # Set the contact to a page or mailto: where the site's operators can reach you.
@@ -35,6 +37,7 @@ RETRY_TIMES = 2
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawl.middlewares.RetryAfterMiddleware": 550,
+    "newscrawl.middlewares.RedirectGuardMiddleware": 650,
 }
 NEWSCRAWL_RETRY_AFTER_MAX = 60.0
 DEPTH_LIMIT = 4
@@ -49,6 +52,7 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.urls.CleanUrlPipeline": 100,
     "newscrawl.pipelines.dedup.DropDuplicateUrlsPipeline": 200,
     "newscrawl.pipelines.cleaning.CleanBodyPipeline": 300,
+    "newscrawl.coverage.FieldCoveragePipeline": 800,
     "newscrawl.pipelines.validation.ValidateArticlePipeline": 900,
 }
 NEWSCRAWL_URL_CLEANING_ENABLED = True
@@ -78,8 +82,63 @@ NEWSCRAWL_SEEN_STORE_ENABLED = True
 NEWSCRAWL_SEEN_STORE = None
 NEWSCRAWL_STATE_DIR = None
 
+# Field coverage monitor (newscrawl/coverage.py): a layout change closes the job with
+# reason coverage_below_threshold and `scrapy crawl` exits 3.
+EXTENSIONS = {"newscrawl.coverage.FieldCoverageMonitor": 500}
+NEWSCRAWL_COVERAGE_ENABLED = True
+NEWSCRAWL_COVERAGE_MIN_ITEMS = 10
+NEWSCRAWL_COVERAGE_CHECK_INTERVAL = 600.0
+NEWSCRAWL_COVERAGE_THRESHOLDS: dict[str, float] = {}
+NEWSCRAWL_FAILING_FINISH_REASONS = ["coverage_below_threshold"]
+
 # Logging: dropped items are logged by URL and reason, not dumped whole.
 LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"
 LOG_LEVEL = "INFO"
 
 TELNETCONSOLE_ENABLED = False
+
+# ---------------------------------------------------------------------------
+# Browser rendering (newscrawl/browser.py; docs/settings.md#browser-rendering).
+# Every request is plain HTTP through Scrapy's own client: scrapy-playwright's
+# handler passes any request without meta "playwright" to it unchanged. Only an
+# ARTICLE request that got a 403 (bot-protection challenge) or a 200 page without
+# the article markup (a JavaScript shell) is fetched again, once, by headless
+# Chromium; so are requests that opt in (meta newscrawl_browser=True, or every
+# article of a spider with requires_js = True). Chromium starts on the first such
+# request only; a crawl that never needs it launches no browser (only Playwright's
+# small driver process starts with the crawl, one per scheme handler).
+NEWSCRAWL_BROWSER_ENABLED = True  # False: no browser at all, 403s are errors as before
+NEWSCRAWL_CHROMIUM_PATH = "/usr/bin/chromium"  # Debian's chromium (scripts/system-deps.sh)
+NEWSCRAWL_BROWSER_WAIT_TIMEOUT = 15  # seconds the browser waits for the article markup
+ADDONS = {"newscrawl.browser.BrowserAddon": 0}  # executable_path <- NEWSCRAWL_CHROMIUM_PATH
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+# After HttpCompressionMiddleware (590) and redirects (600) in the response
+# order, so it sees the final, decompressed answer; before the retries (550).
+DOWNLOADER_MIDDLEWARES = {**DOWNLOADER_MIDDLEWARES, "newscrawl.browser.BrowserMiddleware": 585}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": NEWSCRAWL_CHROMIUM_PATH,
+    "headless": True,
+    # no sandbox (runs as root in containers), no GPU; the background-networking
+    # flags keep Chromium from calling Google's services; /dev/shm may be tiny in containers
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+    ],
+    "timeout": 30_000,  # ms to launch
+}
+# Flat memory: one browser context, at most two pages open at once (the per-host
+# concurrency), each closed as soon as its HTML is read.
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms, as DOWNLOAD_TIMEOUT
+# Images, media, fonts and stylesheets are never downloaded: the spider reads the HTML only.
+PLAYWRIGHT_ABORT_REQUEST = "newscrawl.browser.abort_request"

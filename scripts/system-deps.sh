@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests start for real: redis-server (the shared seen-store).
+# Install the Debian packages the tests start for real: redis-server (the shared seen-store) and
+# chromium (browser rendering; scrapy-playwright launches it, `playwright install` is not used).
 # Does nothing when they are already there; needs root (or sudo) otherwise.
 set -euo pipefail
 
 packages=()
 command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
+[ -x /usr/bin/chromium ] || packages+=(chromium)  # the default NEWSCRAWL_CHROMIUM_PATH
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0

@@ -1,0 +1,302 @@
+"""Browser rendering, only for the article pages that need it.
+
+Every request is plain HTTP (Scrapy's own client) unless it needs a browser.
+:class:`BrowserMiddleware` sends an ARTICLE request through headless
+Chromium (scrapy-playwright) once, when
+
+- the plain answer was a **403** (bot protection: a JavaScript challenge that
+  sets a cookie and reloads), reason ``status_403``;
+- the plain answer was a 200 HTML page with scripts but without the article
+  markup (``article.t-content__article-wrapper`` / ``h1.t-content__title``):
+  a JavaScript shell that inserts the article after load, reason ``js_shell``
+  (an empty or script-less page cannot render more: it is left as it is);
+- or the request opted in (reason ``opt_in``): meta ``newscrawl_browser=True``
+  on any request, or every article request of a spider with
+  ``requires_js = True`` (it sets meta ``playwright=True``).
+
+Listings, feeds, sitemaps and robots.txt are never re-fetched. A request
+fetched through the browser carries meta ``newscrawl_browser_fetch`` (the
+reason) and is never sent to the browser a second time. The browser waits
+for the article markup (``NEWSCRAWL_BROWSER_WAIT_TIMEOUT``), then the page's
+HTML goes to the spider like any response: the item is the same as from
+plain HTTP. The response status is that of the document finally rendered
+(the article after a passed challenge, not the challenge's 403).
+
+:class:`BrowserAddon` derives the scrapy-playwright settings from newscrawl's
+before the crawl starts: ``PLAYWRIGHT_LAUNCH_OPTIONS['executable_path']``
+from ``NEWSCRAWL_CHROMIUM_PATH``; with ``NEWSCRAWL_BROWSER_ENABLED=False``
+it restores Scrapy's plain HTTP handlers, so nothing of Playwright starts.
+
+Stats (``newscrawl/`` prefix): ``browser/fetches``,
+``browser/fetches/<opt_in|status_403|js_shell>``, ``browser/failed`` (the
+browser raised, rendered no article markup, or Chromium is missing).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+from playwright.async_api import Request as PlaywrightRequest
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, Response
+from scrapy.settings import BaseSettings
+from scrapy_playwright.page import PageMethod
+
+from newscrawl.pages.fmm import FmmArticlePage
+
+logger = logging.getLogger(__name__)
+
+PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+
+#: meta key: a single request asks for the browser (any request)
+META_OPT_IN = "newscrawl_browser"
+#: meta key set on a request fetched through the browser: the reason; never re-fetched again
+META_FETCH = "newscrawl_browser_fetch"
+#: key of newscrawl's page method in meta ``playwright_page_methods``
+WAIT_METHOD = "newscrawl_wait_for_article"
+
+OPT_IN = "opt_in"
+STATUS_403 = "status_403"
+JS_SHELL = "js_shell"
+
+#: sub-resources the browser never downloads (the page's HTML is all the spider reads)
+ABORTED_RESOURCE_TYPES = frozenset({"image", "media", "font", "stylesheet"})
+
+_NAVIGATION_STATUS_JS = (
+    "() => { const e = performance.getEntriesByType('navigation')[0];"
+    " return e && e.responseStatus ? e.responseStatus : 0; }"
+)
+
+
+def abort_request(request: PlaywrightRequest) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST``: images, media, fonts and stylesheets are not fetched."""
+    return request.resource_type in ABORTED_RESOURCE_TYPES
+
+
+async def wait_for_article(page: Page, selector: str, timeout_ms: float) -> dict[str, Any]:
+    """Page method: wait until ``selector`` is in the DOM (across a challenge's reload).
+
+    Never raises on a timeout: the page is then returned as it is and the
+    middleware counts a failure. ``status`` is the HTTP status of the document
+    in the page now (0 when unknown), ``found`` whether the markup appeared.
+    """
+    try:
+        await page.wait_for_selector(selector, state="attached", timeout=timeout_ms)
+        found = True
+    except PlaywrightError:
+        found = False
+    try:
+        await page.wait_for_load_state("domcontentloaded", timeout=timeout_ms)
+        status = int(await page.evaluate(_NAVIGATION_STATUS_JS) or 0)
+    except (PlaywrightError, TypeError, ValueError):
+        status = 0
+    return {"found": found, "status": status}
+
+
+def chromium_executable(settings: BaseSettings) -> str | None:
+    """The Chromium the browser would launch, resolved; None when it is missing.
+
+    A remote browser (``PLAYWRIGHT_CDP_URL`` / ``PLAYWRIGHT_CONNECT_URL``) needs
+    none locally; then the configured path is returned unchecked.
+    """
+    configured = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS").get("executable_path") or settings.get(
+        "NEWSCRAWL_CHROMIUM_PATH"
+    )
+    if settings.get("PLAYWRIGHT_CDP_URL") or settings.get("PLAYWRIGHT_CONNECT_URL"):
+        return str(configured or "remote")
+    if not configured:
+        return None
+    found = shutil.which(str(configured))
+    return found if found and os.path.isfile(found) else None
+
+
+def _replace(settings: BaseSettings, name: str, value: Any) -> None:
+    """Set ``name`` at the priority it already has (an add-on's own priority is lower than the project's)."""
+    settings.set(name, value, priority=settings.getpriority(name) or "project")
+
+
+class BrowserAddon:
+    """Scrapy add-on: scrapy-playwright's settings derived from newscrawl's, before the crawl."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if not settings.getbool("NEWSCRAWL_BROWSER_ENABLED", True):
+            # no browser at all: Scrapy's plain HTTP handlers, Playwright never starts
+            handlers = settings.getdict("DOWNLOAD_HANDLERS")
+            base = settings.getdict("DOWNLOAD_HANDLERS_BASE")
+            changed = False
+            for scheme in ("http", "https"):
+                if handlers.get(scheme) == PLAYWRIGHT_HANDLER:
+                    handlers[scheme] = base.get(scheme)
+                    changed = True
+            if changed:
+                _replace(settings, "DOWNLOAD_HANDLERS", handlers)
+            return
+        path = settings.get("NEWSCRAWL_CHROMIUM_PATH")
+        options = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+        if path and options.get("executable_path") != path:
+            options["executable_path"] = path
+            _replace(settings, "PLAYWRIGHT_LAUNCH_OPTIONS", options)
+
+
+class BrowserMiddleware:
+    """Downloader middleware: article requests go through the browser once, only when needed."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_BROWSER_ENABLED", True):
+            raise NotConfigured("NEWSCRAWL_BROWSER_ENABLED is off")
+        self.crawler = crawler
+        self.wait_timeout_ms = settings.getfloat("NEWSCRAWL_BROWSER_WAIT_TIMEOUT", 15.0) * 1000
+        self.chromium = chromium_executable(settings)
+        if self.chromium is None:
+            logger.warning(
+                "browser rendering unavailable: Chromium not found at %r (NEWSCRAWL_CHROMIUM_PATH); "
+                "install Debian's chromium (scripts/system-deps.sh) or set NEWSCRAWL_CHROMIUM_PATH. "
+                "Pages that need the browser will fail; all others are fetched as usual.",
+                settings.get("NEWSCRAWL_CHROMIUM_PATH"),
+            )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BrowserMiddleware:
+        return cls(crawler)
+
+    # -- decisions (no I/O) ----------------------------------------------------
+
+    @staticmethod
+    def is_article_request(request: Request, spider: Spider) -> bool:
+        """An article page request of an FMM spider (never a listing, feed, sitemap or robots.txt)."""
+        parse_article = getattr(spider, "parse_article", None)
+        return bool(
+            request.meta.get("newscrawl_public_url")
+            and parse_article is not None
+            and request.callback == parse_article
+        )
+
+    @staticmethod
+    def page_class(spider: Spider) -> type[FmmArticlePage]:
+        cls: type[FmmArticlePage] = getattr(spider, "page_class", FmmArticlePage)
+        return cls
+
+    def has_article_markup(self, response: Response, spider: Spider) -> bool:
+        if not isinstance(response, HtmlResponse):
+            return False
+        return self.page_class(spider)(response.selector, response.url).is_article()
+
+    def reason_for(self, request: Request, response: Response, spider: Spider) -> str | None:
+        """Why a plain answer to ``request`` must be fetched again through the browser, or None."""
+        if META_FETCH in request.meta or request.meta.get("playwright"):
+            return None  # already through the browser (or chosen for it): never twice
+        if not self.is_article_request(request, spider):
+            return None
+        if response.status == 403:
+            return STATUS_403
+        if (
+            response.status == 200
+            and isinstance(response, HtmlResponse)
+            and not self.has_article_markup(response, spider)
+            and response.selector.xpath("//script")  # a page without scripts renders nothing more
+        ):
+            return JS_SHELL
+        return None
+
+    @staticmethod
+    def wants_browser(request: Request) -> bool:
+        """Opt-in: meta ``newscrawl_browser`` or ``playwright`` (set for ``requires_js`` spiders)."""
+        meta = request.meta
+        return META_FETCH not in meta and bool(meta.get(META_OPT_IN) or meta.get("playwright"))
+
+    # -- downloader middleware -------------------------------------------------
+
+    @property
+    def spider(self) -> Spider:
+        spider = self.crawler.spider
+        assert spider is not None
+        return spider
+
+    def process_request(self, request: Request) -> None:
+        spider = self.spider
+        if not self.wants_browser(request):
+            return None
+        if self.chromium is None:
+            request.meta["playwright"] = False
+            request.meta[META_FETCH] = OPT_IN
+            self._failed(request, OPT_IN, "Chromium is missing; fetched without the browser")
+            return None
+        self._prepare(request, spider, OPT_IN)
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        spider = self.spider
+        if request.meta.get("playwright") and META_FETCH in request.meta:
+            return self._rendered(request, response, spider)
+        reason = self.reason_for(request, response, spider)
+        if reason is None:
+            return response
+        if self.chromium is None:
+            self._failed(request, reason, "Chromium is missing; plain answer kept")
+            return response
+        browser_request = request.replace(dont_filter=True, meta=dict(request.meta))
+        self._prepare(browser_request, spider, reason)
+        return browser_request
+
+    def process_exception(self, request: Request, exception: BaseException) -> None:
+        if request.meta.get("playwright") and META_FETCH in request.meta:
+            self._failed(request, request.meta[META_FETCH], f"{type(exception).__name__}: {exception}")
+        return None
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _prepare(self, request: Request, spider: Spider, reason: str) -> None:
+        """Mark ``request`` (in place) for the browser; count and log it."""
+        meta = request.meta
+        meta["playwright"] = True
+        meta[META_FETCH] = reason
+        meta.setdefault("playwright_context_kwargs", {"service_workers": "block"})
+        if self.is_article_request(request, spider):
+            page = self.page_class(spider)
+            wait = PageMethod(wait_for_article, f"{page.ARTICLE}, {page.TITLE}", self.wait_timeout_ms)
+            methods = meta.get("playwright_page_methods") or {}
+            if isinstance(methods, dict):
+                meta["playwright_page_methods"] = {**methods, WAIT_METHOD: wait}
+            else:
+                meta["playwright_page_methods"] = {
+                    **{str(i): m for i, m in enumerate(methods)},
+                    WAIT_METHOD: wait,
+                }
+        self._count("browser/fetches")
+        self._count(f"browser/fetches/{reason}")
+        logger.info("browser fetch (%s): %s", reason, request.url)
+
+    def _rendered(self, request: Request, response: Response, spider: Spider) -> Response:
+        """A page rendered by the browser: status of the document finally shown; failures counted."""
+        methods = request.meta.get("playwright_page_methods")
+        wait = methods.get(WAIT_METHOD) if isinstance(methods, dict) else None
+        result = getattr(wait, "result", None)
+        if isinstance(result, dict):
+            # the status of the document shown; unknown but the article is there: a success
+            status = result.get("status") or (200 if result.get("found") else 0)
+            if status and status != response.status:
+                logger.debug("%s: HTTP %s rendered as HTTP %s", request.url, response.status, status)
+                response = response.replace(status=status)
+        if self.is_article_request(request, spider) and not self.has_article_markup(response, spider):
+            self._failed(
+                request,
+                request.meta[META_FETCH],
+                f"no article markup after rendering (HTTP {response.status})",
+            )
+        return response
+
+    def _failed(self, request: Request, reason: str, why: str) -> None:
+        self._count("browser/failed")
+        logger.error("browser fetch (%s) failed: %s: %s", reason, request.url, why)
+
+    def _count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"newscrawl/{key}")

@@ -1,0 +1,511 @@
+"""Browser rendering only when needed (newscrawl/browser.py).
+
+Unit level: the middleware's decisions on hand-made responses (no browser).
+End to end: ``scrapy crawl rfi_cn`` against tests/browser_server.py, a copy of
+the snapshot whose article pages answer 403 + a JavaScript challenge (and one
+a JavaScript shell), with Debian's Chromium; and crawls that must not start it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.settings import Settings
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.test import get_crawler
+from scrapy_playwright.page import PageMethod
+
+from newscrawl import __version__
+from newscrawl.browser import (
+    META_FETCH,
+    META_OPT_IN,
+    PLAYWRIGHT_HANDLER,
+    WAIT_METHOD,
+    BrowserAddon,
+    BrowserMiddleware,
+    abort_request,
+    wait_for_article,
+)
+from newscrawl.spiders.rfi import RfiCnSpider
+from tests.browser_server import Protected, is_article_path, js_shell, serve_protected
+from tests.conftest import FIXTURES, ROOT, SNAPSHOT, load_fixture, read_jsonl, run_crawl, serve
+
+FIXTURE_DATA = [load_fixture(p) for p in sorted((FIXTURES / "rfi_cn").glob("*.json"))]
+EXPECTED = {f["url"]: f for f in FIXTURE_DATA}
+CONTACT = "mailto:crawl-ops@example.org"
+USER_AGENT = f"newscrawl/{__version__} (+{CONTACT})"
+
+
+def url_path(fixture: dict[str, Any]) -> str:
+    """The URL path serving a fixture's page: ``snapshots/rfi/cn/…/x.html`` → ``/cn/…/x``."""
+    page: str = fixture["page"]
+    return "/" + page.removeprefix("snapshots/rfi/").removesuffix(".html")
+
+
+SHELL = next(f for f in FIXTURE_DATA if "20240224-" in f["page"])  # section, rss and sitemap; has an image
+SHELL_PATH = url_path(SHELL)
+ARTICLE_PATHS = {url_path(f) for f in FIXTURE_DATA}
+
+
+def stat(log: str, name: str) -> int | None:
+    """A numeric stat from the ``Dumping Scrapy stats`` block of a crawl log, None when absent."""
+    block = log[log.index("Dumping Scrapy stats") :]
+    match = re.search(rf"'{re.escape(name)}': (\d+)", block)
+    return int(match.group(1)) if match else None
+
+
+# -- unit level: decisions, no browser ----------------------------------------------------------
+
+
+def make_crawler(**settings: Any) -> Crawler:
+    base = {
+        "NEWSCRAWL_SEEN_STORE_ENABLED": False,
+        "NEWSCRAWL_BROWSER_ENABLED": True,
+        "NEWSCRAWL_CHROMIUM_PATH": "/bin/sh",  # any executable: the decision tests launch nothing
+        "NEWSCRAWL_BROWSER_WAIT_TIMEOUT": 5,
+    }
+    return get_crawler(RfiCnSpider, {**base, **settings})
+
+
+@pytest.fixture
+def crawler() -> Crawler:
+    return make_crawler()
+
+
+def make_spider(crawler: Crawler, cls: type[RfiCnSpider] = RfiCnSpider) -> RfiCnSpider:
+    spider = cls.from_crawler(crawler, base_url="http://127.0.0.1:9")
+    assert isinstance(spider, cls)
+    crawler.spider = spider  # as Crawler.crawl() does; the middleware reads it there
+    return spider
+
+
+@pytest.fixture
+def spider(crawler: Crawler) -> RfiCnSpider:
+    return make_spider(crawler)
+
+
+@pytest.fixture
+def mw(crawler: Crawler) -> BrowserMiddleware:
+    return BrowserMiddleware.from_crawler(crawler)
+
+
+def article_request(spider: RfiCnSpider, fixture: dict[str, Any] = SHELL) -> Request:
+    (request,) = spider.article_requests([fixture["url"]], via="rss", base="https://www.rfi.fr/cn/")
+    return request
+
+
+def listing_requests(spider: RfiCnSpider) -> list[Request]:
+    """Homepage, section pages, RSS and the news sitemap, as the spider starts them."""
+    requests: list[Request] = []
+
+    async def collect() -> None:
+        requests.extend([r async for r in spider.start()])
+
+    asyncio.run(collect())
+    return requests
+
+
+def html(request: Request, body: str | bytes, status: int = 200) -> HtmlResponse:
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return HtmlResponse(request.url, status=status, body=data, encoding="utf-8", request=request)
+
+
+def real_page(fixture: dict[str, Any] = SHELL) -> str:
+    return str((ROOT / fixture["page"]).read_text("utf-8"))
+
+
+CHALLENGE = (
+    "<html><head><script>document.cookie='bp=ok';location.reload()</script></head><body></body></html>"
+)
+
+
+def stats(crawler: Crawler) -> dict[str, Any]:
+    assert crawler.stats is not None
+    return {k: v for k, v in crawler.stats.get_stats().items() if k.startswith("newscrawl/browser")}
+
+
+def test_article_page_with_markup_stays_plain(spider: RfiCnSpider, mw: BrowserMiddleware) -> None:
+    request = article_request(spider)
+    mw.process_request(request)
+    assert "playwright" not in request.meta
+    response = html(request, real_page())
+    assert mw.process_response(request, response) is response
+    assert stats(spider.crawler) == {}
+
+
+def test_403_article_goes_to_the_browser_once(
+    spider: RfiCnSpider, mw: BrowserMiddleware, caplog: pytest.LogCaptureFixture
+) -> None:
+    request = article_request(spider)
+    with caplog.at_level(logging.INFO, logger="newscrawl.browser"):
+        again = mw.process_response(request, html(request, CHALLENGE, status=403))
+    assert isinstance(again, Request)
+    assert again.url == request.url
+    assert again.callback == spider.parse_article
+    assert again.dont_filter
+    assert again.meta["playwright"] is True
+    assert again.meta[META_FETCH] == "status_403"
+    assert again.meta["newscrawl_public_url"] == request.meta["newscrawl_public_url"]
+    wait = again.meta["playwright_page_methods"][WAIT_METHOD]
+    assert isinstance(wait, PageMethod)
+    assert wait.method is wait_for_article
+    assert wait.args == ("article.t-content__article-wrapper, h1.t-content__title", 5000.0)
+    assert "playwright" not in request.meta  # the plain request is not changed
+    assert stats(spider.crawler) == {
+        "newscrawl/browser/fetches": 1,
+        "newscrawl/browser/fetches/status_403": 1,
+    }
+    assert f"browser fetch (status_403): {request.url}" in caplog.text
+    # the browser's answer is final: still a 403 without the article, it is counted, never re-sent
+    with caplog.at_level(logging.INFO, logger="newscrawl.browser"):
+        final = mw.process_response(again, html(again, CHALLENGE, status=403))
+    assert isinstance(final, Response)
+    assert final.status == 403
+    assert stats(spider.crawler)["newscrawl/browser/failed"] == 1
+    assert f"browser fetch (status_403) failed: {request.url}" in caplog.text
+
+
+def test_js_shell_is_detected_but_the_json_copy_is_not_markup(
+    spider: RfiCnSpider, mw: BrowserMiddleware
+) -> None:
+    request = article_request(spider)
+    shell = js_shell(real_page())
+    assert "t-content__article-wrapper" in shell  # inside the JSON string only
+    again = mw.process_response(request, html(request, shell))
+    assert isinstance(again, Request)
+    assert again.meta[META_FETCH] == "js_shell"
+    assert stats(spider.crawler) == {"newscrawl/browser/fetches": 1, "newscrawl/browser/fetches/js_shell": 1}
+    # a page without any script cannot be a shell (an empty 200, a static error page): left as it is
+    for static in ("", "<html><body><p>Service unavailable</p></body></html>"):
+        answer = html(request, static)
+        assert mw.process_response(request, answer) is answer
+    # an h1.t-content__title alone is article markup too
+    titled = html(request, "<html><body><h1 class='t-content__title'>x</h1></body></html>")
+    assert mw.process_response(request, titled) is titled
+
+
+def test_listings_feeds_sitemaps_and_robots_never_go_to_the_browser(
+    spider: RfiCnSpider, mw: BrowserMiddleware
+) -> None:
+    requests = listing_requests(spider)
+    assert {r.callback.__name__ for r in requests if r.callback} >= {
+        "parse_listing",
+        "parse_rss",
+        "parse_sitemap",
+    }
+    requests.append(Request("http://127.0.0.1:9/robots.txt", meta={"dont_obey_robotstxt": True}))
+    for request in requests:
+        for response in (html(request, CHALLENGE, status=403), html(request, CHALLENGE)):
+            assert mw.process_response(request, response) is response, request.url
+        mw.process_request(request)
+        assert "playwright" not in request.meta
+    assert stats(spider.crawler) == {}
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "cls"),
+    [
+        (404, CHALLENGE, HtmlResponse),
+        (500, CHALLENGE, HtmlResponse),
+        (401, CHALLENGE, HtmlResponse),
+        (200, "%PDF-1.7 not html", Response),
+        (200, "plain text, no markup", TextResponse),
+    ],
+)
+def test_other_answers_stay_as_they_are(
+    spider: RfiCnSpider, mw: BrowserMiddleware, status: int, body: str, cls: type[Response]
+) -> None:
+    request = article_request(spider)
+    response = cls(request.url, status=status, body=body.encode(), request=request)
+    assert mw.process_response(request, response) is response
+    assert stats(spider.crawler) == {}
+
+
+def test_single_request_opt_in(spider: RfiCnSpider, mw: BrowserMiddleware) -> None:
+    listing = Request("http://127.0.0.1:9/cn/", meta={META_OPT_IN: True})
+    mw.process_request(listing)
+    assert listing.meta["playwright"] is True
+    assert listing.meta[META_FETCH] == "opt_in"
+    assert "playwright_page_methods" not in listing.meta  # the article wait is for articles only
+    article = article_request(spider)
+    article.meta[META_OPT_IN] = True
+    mw.process_request(article)
+    assert WAIT_METHOD in article.meta["playwright_page_methods"]
+    # already through the browser: a 403 is final
+    response = html(article, CHALLENGE, status=403)
+    assert mw.process_response(article, response) is response
+    assert stats(spider.crawler) == {
+        "newscrawl/browser/fetches": 2,
+        "newscrawl/browser/fetches/opt_in": 2,
+        "newscrawl/browser/failed": 1,
+    }
+
+
+class JsRfiCnSpider(RfiCnSpider):
+    name = "rfi_cn_js"
+    requires_js = True
+
+
+def test_requires_js_spider_renders_every_article() -> None:
+    crawler = make_crawler()
+    spider = make_spider(crawler, JsRfiCnSpider)
+    mw = BrowserMiddleware.from_crawler(crawler)
+    request = article_request(spider)
+    assert request.meta["playwright"] is True  # set by FmmSpider.article_requests
+    mw.process_request(request)
+    assert request.meta[META_FETCH] == "opt_in"
+    assert WAIT_METHOD in request.meta["playwright_page_methods"]
+    for listing in listing_requests(spider):
+        assert not listing.meta.get("playwright")
+    assert not article_request(make_spider(make_crawler())).meta.get("playwright")
+
+
+def test_rendered_page_gets_the_status_of_the_document_shown(
+    spider: RfiCnSpider, mw: BrowserMiddleware
+) -> None:
+    plain = article_request(spider)
+    request = mw.process_response(plain, html(plain, CHALLENGE, status=403))
+    assert isinstance(request, Request)
+    request.meta["playwright_page_methods"][WAIT_METHOD].result = {"found": True, "status": 200}
+    # scrapy-playwright reports the status of the first navigation (the challenge); the HTML is the article
+    rendered = mw.process_response(request, html(request, real_page(), status=403))
+    assert isinstance(rendered, Response)
+    assert rendered.status == 200
+    # status unknown (the page navigated meanwhile) but the article was found: a success too
+    other = article_request(spider, FIXTURE_DATA[0])
+    again = mw.process_response(other, html(other, CHALLENGE, status=403))
+    assert isinstance(again, Request)
+    again.meta["playwright_page_methods"][WAIT_METHOD].result = {"found": True, "status": 0}
+    rendered = mw.process_response(again, html(again, real_page(FIXTURE_DATA[0]), status=403))
+    assert isinstance(rendered, Response)
+    assert rendered.status == 200
+    assert "newscrawl/browser/failed" not in stats(spider.crawler)
+
+
+def test_browser_exception_is_counted(spider: RfiCnSpider, mw: BrowserMiddleware) -> None:
+    plain = article_request(spider)
+    request = mw.process_response(plain, html(plain, CHALLENGE, status=403))
+    assert isinstance(request, Request)
+    mw.process_exception(request, TimeoutError("navigation timed out"))
+    assert stats(spider.crawler)["newscrawl/browser/failed"] == 1
+    mw.process_exception(plain, TimeoutError("plain"))
+    assert stats(spider.crawler)["newscrawl/browser/failed"] == 1
+
+
+def test_missing_chromium_keeps_plain_answers(caplog: pytest.LogCaptureFixture) -> None:
+    crawler = make_crawler(NEWSCRAWL_CHROMIUM_PATH="/nonexistent/chromium")
+    spider = make_spider(crawler)
+    with caplog.at_level(logging.WARNING, logger="newscrawl.browser"):
+        mw = BrowserMiddleware.from_crawler(crawler)
+        assert "browser rendering unavailable: Chromium not found at '/nonexistent/chromium'" in caplog.text
+        request = article_request(spider)
+        response = html(request, CHALLENGE, status=403)
+        assert mw.process_response(request, response) is response
+        opted = Request("http://127.0.0.1:9/cn/", meta={META_OPT_IN: True})
+        mw.process_request(opted)
+    assert opted.meta["playwright"] is False  # fetched plainly instead
+    assert f"browser fetch (status_403) failed: {request.url}: Chromium is missing" in caplog.text
+    assert stats(crawler) == {"newscrawl/browser/failed": 2}
+
+
+def test_switch_off_disables_middleware_and_handlers() -> None:
+    with pytest.raises(NotConfigured):
+        BrowserMiddleware.from_crawler(make_crawler(NEWSCRAWL_BROWSER_ENABLED=False))
+    off = get_project_settings()
+    off.set("NEWSCRAWL_BROWSER_ENABLED", False, priority="cmdline")
+    BrowserAddon().update_settings(off)
+    handlers = off.getwithbase("DOWNLOAD_HANDLERS")
+    assert (
+        handlers["http"]
+        == handlers["https"]
+        == "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
+    )
+    on = get_project_settings()
+    on.set("NEWSCRAWL_CHROMIUM_PATH", "/opt/chromium/chrome", priority="cmdline")
+    BrowserAddon().update_settings(on)
+    assert on.getwithbase("DOWNLOAD_HANDLERS")["https"] == PLAYWRIGHT_HANDLER
+    assert on.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["executable_path"] == "/opt/chromium/chrome"
+
+
+def test_project_settings_bound_the_browser() -> None:
+    settings: Settings = get_project_settings()
+    assert settings.getbool("NEWSCRAWL_BROWSER_ENABLED") is True
+    assert settings.get("NEWSCRAWL_CHROMIUM_PATH") == "/usr/bin/chromium"
+    assert settings.getwithbase("DOWNLOADER_MIDDLEWARES")["newscrawl.browser.BrowserMiddleware"] == 585
+    assert settings.getdict("ADDONS") == {"newscrawl.browser.BrowserAddon": 0}
+    options = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+    assert options["executable_path"] == "/usr/bin/chromium"
+    assert options["headless"] is True
+    assert {
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    } <= set(options["args"])
+    assert settings.getint("PLAYWRIGHT_MAX_CONTEXTS") == 1
+    assert 1 <= settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT") <= 2
+    assert settings.getfloat("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT") == 30_000
+    assert settings.get("PLAYWRIGHT_ABORT_REQUEST") == "newscrawl.browser.abort_request"
+    assert not settings.getdict("PLAYWRIGHT_CONTEXTS")  # no context (hence no browser) at startup
+    for kind in ("image", "media", "font", "stylesheet"):
+        assert abort_request(SimpleNamespace(resource_type=kind))  # type: ignore[arg-type]
+    for kind in ("document", "script", "xhr", "fetch"):
+        assert not abort_request(SimpleNamespace(resource_type=kind))  # type: ignore[arg-type]
+
+
+# -- end to end: a real crawl with Debian's Chromium ---------------------------------------------
+
+
+def chromium() -> str:
+    path = get_project_settings().get("NEWSCRAWL_CHROMIUM_PATH")
+    if shutil.which(path) is None:
+        pytest.fail(f"{path} is not installed: run scripts/system-deps.sh (it installs Debian's chromium)")
+    return str(path)
+
+
+def launch_options_offline() -> str:
+    """The project's launch options; only 127.0.0.1 resolves (the pages name www.rfi.fr & co.)."""
+    options = get_project_settings().getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+    options["args"] = [*options["args"], "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+    return json.dumps(options)
+
+
+def crawl_protected(workdir: Path, *args: str) -> tuple[list[dict[str, Any]], str, Protected]:
+    out = workdir / "items.jsonl"
+    with serve_protected(SNAPSHOT, workdir / "requests.jsonl", SHELL_PATH) as served:
+        result = run_crawl(
+            "rfi_cn",
+            "-a",
+            f"base_url={served.url}",
+            "-s",
+            f"NEWSCRAWL_CONTACT_URL={CONTACT}",
+            "-s",
+            f"PLAYWRIGHT_LAUNCH_OPTIONS={launch_options_offline()}",
+            "-O",
+            str(out),
+            *args,
+            cwd=workdir,
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return read_jsonl(out), result.stderr, served
+
+
+@pytest.fixture(scope="module")
+def browser_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], str, Protected]:
+    chromium()
+    return crawl_protected(tmp_path_factory.mktemp("browser-crawl"))
+
+
+def test_protected_site_yields_every_item_complete(browser_crawl: Any) -> None:
+    items, _, _ = browser_crawl
+    assert sorted(i["url"] for i in items) == sorted(EXPECTED)
+    for item in items:
+        for field, value in EXPECTED[item["url"]]["expected"].items():
+            assert item[field] == value, (item["url"], field)
+        assert (item["site"], item["edition"], item["language"]) == ("rfi", "cn", "zh-Hans")
+        assert item["discovered_via"] in EXPECTED[item["url"]]["sources"]
+
+
+def test_stats_show_browser_fetches_by_reason(browser_crawl: Any) -> None:
+    _, log, _ = browser_crawl
+    assert stat(log, "newscrawl/browser/fetches/status_403") == len(EXPECTED) - 1
+    assert stat(log, "newscrawl/browser/fetches/js_shell") == 1
+    assert stat(log, "newscrawl/browser/fetches") == len(EXPECTED)
+    assert stat(log, "newscrawl/browser/fetches/opt_in") is None
+    assert stat(log, "newscrawl/browser/failed") is None
+    assert stat(log, "item_scraped_count") == len(EXPECTED)
+    assert stat(log, "newscrawl/pages/not_article") is None
+    # bounded browser: one Chromium, one context, at most 2 pages at once, every page closed
+    assert stat(log, "playwright/browser_count") == 1
+    assert stat(log, "playwright/context_count") == 1
+    assert (stat(log, "playwright/page_count/max_concurrent") or 0) <= 2
+    assert stat(log, "playwright/page_count/closed") == stat(log, "playwright/page_count") == len(EXPECTED)
+    assert (stat(log, "playwright/request_count/aborted") or 0) > 0  # images, fonts, stylesheets
+    assert "browser fetch (js_shell): " in log
+    assert "browser fetch (status_403): " in log
+
+
+def test_server_log_shows_browser_only_for_articles_after_a_403_or_shell(browser_crawl: Any) -> None:
+    _, _, served = browser_crawl
+    requests = served.requests()
+    plain = [r for r in requests if not r["browser"]]
+    browser = [r for r in requests if r["browser"]]
+    # listings, feeds, sitemaps and robots.txt: plain HTTP only
+    assert {"/robots.txt", "/cn/", "/cn/欧洲/", "/cn/rss", "/sitemaps/cn/news.xml"} <= {
+        r["path"] for r in plain
+    }
+    assert all(is_article_path(r["path"]) for r in browser), [r["path"] for r in browser]
+    assert {r["user_agent"] for r in requests} == {USER_AGENT}  # the browser still names the crawler
+    # each article: exactly one plain request (a challenge, or the shell), the browser only after it
+    for path in ARTICLE_PATHS:
+        mine = [(i, r) for i, r in enumerate(requests) if r["path"] == path]
+        first_browser = next(i for i, r in mine if r["browser"])
+        plain_hits = [r for _, r in mine if not r["browser"]]
+        assert len(plain_hits) == 1, path
+        assert plain_hits[0]["kind"] == ("shell" if path == SHELL_PATH else "challenge"), path
+        assert all(i < first_browser for i, r in mine if not r["browser"]), path
+        assert mine[-1][1]["browser"], path
+        assert mine[-1][1]["status"] == 200, path
+        assert mine[-1][1]["kind"] == ("shell" if path == SHELL_PATH else "article"), path
+    # the challenge was solved in the browser (cookie set by its script, then reloaded)
+    assert [r for r in browser if r["kind"] == "challenge"]
+    assert [r for r in browser if r["kind"] == "article" and r["cookie"]]
+    assert not [r for r in plain if r["cookie"]]
+
+
+def test_switched_off_no_browser_and_403s_are_errors(tmp_path: Path) -> None:
+    items, log, served = crawl_protected(
+        tmp_path, "-a", "sources=rss", "-s", "NEWSCRAWL_BROWSER_ENABLED=False"
+    )
+    assert items == []  # every article is behind the challenge or a shell
+    assert "scrapy-playwright" not in log  # not even Playwright's driver started
+    assert "Disabled newscrawl.browser.BrowserMiddleware: NEWSCRAWL_BROWSER_ENABLED is off" in log
+    assert stat(log, "newscrawl/browser/fetches") is None
+    # every article but the shell answered 403 to plain HTTP, and that was final
+    assert (
+        stat(log, "downloader/response_status_count/403") == (stat(log, "newscrawl/links/article") or 0) - 1
+    )
+    assert stat(log, "newscrawl/pages/not_article") == 1  # the shell, read as is
+    assert not [r for r in served.requests() if r["browser"]]
+
+
+def test_missing_chromium_is_a_clear_error_not_a_crash(tmp_path: Path) -> None:
+    items, log, served = crawl_protected(
+        tmp_path, "-a", "sources=rss", "-s", "NEWSCRAWL_CHROMIUM_PATH=/nonexistent/chromium"
+    )
+    assert items == []
+    assert "browser rendering unavailable: Chromium not found at '/nonexistent/chromium'" in log
+    assert "Chromium is missing" in log
+    assert (stat(log, "newscrawl/browser/failed") or 0) > 0
+    assert stat(log, "playwright/browser_count") is None
+    assert "/cn/rss" in [r["path"] for r in served.requests()]  # the rest of the crawl ran
+    assert not [r for r in served.requests() if r["browser"]]
+
+
+def test_crawl_that_needs_no_browser_launches_none(tmp_path: Path) -> None:
+    """The plain snapshot (no protection): scrapy-playwright's handler passes it all to Scrapy's client."""
+    with serve(SNAPSHOT, tmp_path / "requests.jsonl") as served:
+        result = run_crawl(
+            "rfi_cn", "-a", f"base_url={served.url}", "-O", str(tmp_path / "o.jsonl"), cwd=tmp_path
+        )
+    log = result.stderr
+    assert result.returncode == 0, log[-3000:]
+    assert len(read_jsonl(tmp_path / "o.jsonl")) == len(EXPECTED)
+    assert "Launching browser" not in log
+    assert stat(log, "playwright/browser_count") is None
+    assert stat(log, "playwright/page_count") is None
+    assert stat(log, "newscrawl/browser/fetches") is None
