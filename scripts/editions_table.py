@@ -1,7 +1,7 @@
 """Regenerate docs/editions.md from Scrapy's spider loader (the registry of spiders).
 
-    .venv/bin/python scripts/editions_table.py          # rewrite docs/editions.md
-    .venv/bin/python scripts/editions_table.py --check  # exit 1 when the file is out of date
+.venv/bin/python scripts/editions_table.py          # rewrite docs/editions.md
+.venv/bin/python scripts/editions_table.py --check  # exit 1 when the file is out of date
 """
 
 from __future__ import annotations
