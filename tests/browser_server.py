@@ -26,7 +26,6 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import partial
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +34,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from newscrawl.snapshot_server import CONTENT_TYPES, resolve
+from tests.conftest import Served, running
 
 ARTICLE_PATH = re.compile(r"^/[^/]+/(?:[^/]+/)+\d{8}-[^/]+$")
 
@@ -154,15 +154,7 @@ class ProtectedHandler(BaseHTTPRequestHandler):
         pass
 
 
-@dataclass
-class Protected:
-    url: str
-    log: Path
-
-    def requests(self) -> list[dict[str, Any]]:
-        if not self.log.exists():
-            return []
-        return [json.loads(line) for line in self.log.read_text("utf-8").splitlines()]
+Protected = Served  # the server's URL and its request log
 
 
 @contextmanager
@@ -171,10 +163,5 @@ def serve_protected(root: Path, log: Path, shell: str) -> Iterator[Protected]:
     handler = partial(ProtectedHandler, root=root, log=log, shell=shell, lock=threading.Lock())
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Protected(f"http://127.0.0.1:{server.server_address[1]}", log)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(server) as url:
+        yield Protected(url, log)

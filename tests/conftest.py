@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import socket
+import socketserver
 import subprocess
 import sys
 import threading
@@ -60,16 +61,22 @@ class Served:
 
 
 @contextmanager
-def serve(root: Path, log: Path, delay: float = 0.0) -> Iterator[Served]:
-    """A snapshot document root on 127.0.0.1 (any free port), logging each request to ``log``."""
-    server = make_server(root, 0, log, delay)
+def running(server: socketserver.BaseServer) -> Iterator[str]:
+    """Serve ``server`` (bound to 127.0.0.1) from a thread; yield its base URL; stop it after."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Served(f"http://127.0.0.1:{server.server_address[1]}", log)
+        yield f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[index]
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve(root: Path, log: Path, delay: float = 0.0) -> Iterator[Served]:
+    """A snapshot document root on 127.0.0.1 (any free port), logging each request to ``log``."""
+    with running(make_server(root, 0, log, delay)) as url:
+        yield Served(url, log)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from newscrawl.snapshot_server import CONTENT_TYPES, resolve
+from tests.conftest import running
 
 PREFIX = "/cn/中国/20240201-fault-"
 
@@ -107,13 +108,8 @@ class FaultServer(ThreadingHTTPServer):
 @contextmanager
 def fault_server(root: Path, faults: dict[str, Fault]) -> Iterator[FaultServer]:
     server = FaultServer(root, faults)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with running(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def gzip_bomb(size: int) -> bytes:

@@ -48,6 +48,7 @@ from tests.conftest import (
     free_port,
     load_fixture,
     read_jsonl,
+    running,
     serve,
 )
 
@@ -507,13 +508,8 @@ def serve_gated(root: Path, log: Path, delay: float) -> Iterator[Served]:
         gate=threading.Event(),
         asked=Counter(),
     )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Served(f"http://127.0.0.1:{server.server_address[1]}", log)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(server) as url:
+        yield Served(url, log)
 
 
 def test_two_nodes_sharing_one_redis_store_output_each_article_once(
