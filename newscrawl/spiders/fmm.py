@@ -438,7 +438,9 @@ class FmmSpider(scrapy.Spider):
             return
         public_url = self.to_public_url(response.url, response.url) or requested
         text = self._decoded_text(response)
-        page = self.page_class(Selector(text=text), public_url, text)
+        # the response's own selector (parsed once, shared with the browser middleware) unless repaired
+        selector = response.selector if text is response.text else Selector(text=text)
+        page = self.page_class(selector, public_url, text)
         if not page.is_article():
             self._count("pages/not_article")
             self.logger.warning("%s has no article markup; no item", requested)
