@@ -34,6 +34,7 @@ browser raised, rendered no article markup, or Chromium is missing).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
@@ -47,13 +48,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
 
 from newscrawl.pages.fmm import FmmArticlePage
 
 logger = logging.getLogger(__name__)
 
-PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+PLAYWRIGHT_HANDLER = "newscrawl.browser.LazyPlaywrightDownloadHandler"
 
 #: meta key: a single request asks for the browser (any request)
 META_OPT_IN = "newscrawl_browser"
@@ -300,3 +302,33 @@ class BrowserMiddleware:
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"newscrawl/{key}")
+
+
+class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
+    """scrapy-playwright's handler, starting Playwright at the first browser request, not at engine start.
+
+    The stock handler starts a Playwright driver (a Node.js process of ~125 MB)
+    per scheme when the engine starts, in every crawl; most crawls never need
+    it. Requests without meta ``playwright`` go to Scrapy's HTTP client as
+    before. Relies on the handler's ``_launch``/``_maybe_launch_in_thread``
+    (scrapy-playwright 0.0.48, pinned in requirements.lock).
+    """
+
+    _started = False
+    _start_lock: asyncio.Lock | None = None
+
+    async def _maybe_launch_in_thread(self) -> None:  # engine_started: nothing yet
+        return None
+
+    def _engine_started(self) -> Any:  # older Scrapy API: nothing yet
+        return None
+
+    async def download_request(self, request: Request) -> Response:
+        if request.meta.get("playwright") and not self._started:
+            self._start_lock = self._start_lock or asyncio.Lock()
+            async with self._start_lock:
+                if not self._started:
+                    await self._maybe_future_from_coro(self._launch())
+                    self._started = True
+        response: Response = await super().download_request(request)
+        return response

@@ -94,8 +94,10 @@ class AtomicFileFeedStorage:
         granted: set[str] | None = None
         batch = tracker.batch_id(str(self.target.resolve())) if tracker is not None else ""
         if tracker is not None:
-            granted = tracker.reserve(batch, self._records())
-            self._keep_only(granted)
+            records = self._records()
+            granted = tracker.reserve(batch, records)
+            if len(granted) < len(records):  # only then is the file rewritten
+                self._keep_only(granted)
         try:
             self._publish()
         except BaseException:

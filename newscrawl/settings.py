@@ -105,15 +105,15 @@ TELNETCONSOLE_ENABLED = False
 # the article markup (a JavaScript shell) is fetched again, once, by headless
 # Chromium; so are requests that opt in (meta newscrawl_browser=True, or every
 # article of a spider with requires_js = True). Chromium starts on the first such
-# request only; a crawl that never needs it launches no browser (only Playwright's
-# small driver process starts with the crawl, one per scheme handler).
+# request only; a crawl that never needs it starts nothing of Playwright.
 NEWSCRAWL_BROWSER_ENABLED = True  # False: no browser at all, 403s are errors as before
 NEWSCRAWL_CHROMIUM_PATH = "/usr/bin/chromium"  # Debian's chromium (scripts/system-deps.sh)
 NEWSCRAWL_BROWSER_WAIT_TIMEOUT = 15  # seconds the browser waits for the article markup
 ADDONS = {"newscrawl.browser.BrowserAddon": 0}  # executable_path <- NEWSCRAWL_CHROMIUM_PATH
+# scrapy-playwright's handler, starting Playwright only at the first browser request
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "newscrawl.browser.LazyPlaywrightDownloadHandler",
+    "https": "newscrawl.browser.LazyPlaywrightDownloadHandler",
 }
 # After HttpCompressionMiddleware (590) and redirects (600) in the response
 # order, so it sees the final, decompressed answer; before the retries (550).

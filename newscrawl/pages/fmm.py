@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -62,6 +63,9 @@ class FmmArticlePage:
         #: the page's source text, when known (for :meth:`body_is_cut`)
         self.html = html
         self._json_ld: dict[str, Any] | None = None
+        article = selector.css(self.ARTICLE)
+        #: the article element (its fields are searched there only), else the whole page
+        self.article: Selector = article[0] if article else selector
 
     @classmethod
     def from_html(cls, text: str, url: str) -> FmmArticlePage:
@@ -92,7 +96,7 @@ class FmmArticlePage:
 
     def is_article(self) -> bool:
         """True when the page carries the article template."""
-        return bool(self.sel.css(self.ARTICLE)) or bool(self.sel.css(self.TITLE))
+        return self.article is not self.sel or bool(self.sel.css(self.TITLE))
 
     _P_TAG = re.compile(r"<p[\s>]", re.I)
     _BODY_START = re.compile(r"<div[^>]*class=\"[^\"]*\bt-content__body\b")
@@ -108,7 +112,7 @@ class FmmArticlePage:
         """
         if self.html is None:
             return False
-        body = self.sel.css(self.BODY)
+        body = self.article.css(self.BODY)
         start = self._BODY_START.search(self.html)
         if not body or start is None:
             return False  # no body container: a layout change, for validation and coverage
@@ -132,23 +136,26 @@ class FmmArticlePage:
 
     def title(self) -> str | None:
         return (
-            _first_text(self.sel.css(self.TITLE))
+            _first_text(self.article.css(self.TITLE))
             or collapse(self.sel.css(self.OG_TITLE).get())
             or collapse(self.json_ld_article().get("headline"))
             or None
         )
 
     def lead(self) -> str | None:
-        return _first_text(self.sel.css(self.LEAD)) or collapse(self.sel.css(self.DESCRIPTION).get()) or None
+        return (
+            _first_text(self.article.css(self.LEAD)) or collapse(self.sel.css(self.DESCRIPTION).get()) or None
+        )
 
     def body_html(self) -> str:
         """Raw inner HTML of the body container; cleaning happens in the pipeline."""
-        body = self.sel.css(self.BODY)
+        body = self.article.css(self.BODY)
         return body[0].get() if body else ""
 
+    @cached_property
     def _dates(self) -> list[str]:
         values = []
-        for node in self.sel.css(self.DATE_TIMES):
+        for node in self.article.css(self.DATE_TIMES):
             value = parse_iso_datetime(node.attrib.get("datetime")) or parse_paris_display_date(
                 " ".join(node.xpath(".//text()").getall())
             )
@@ -157,7 +164,7 @@ class FmmArticlePage:
         return values
 
     def published(self) -> str | None:
-        dates = self._dates()
+        dates = self._dates
         if dates:
             return dates[0]
         return parse_iso_datetime(self.sel.css(self.PUBLISHED_META).get()) or parse_iso_datetime(
@@ -165,7 +172,7 @@ class FmmArticlePage:
         )
 
     def modified(self) -> str | None:
-        dates = self._dates()
+        dates = self._dates
         if len(dates) > 1:
             return dates[1] if dates[1] != dates[0] else None
         if dates:  # the page shows a single date
@@ -176,7 +183,9 @@ class FmmArticlePage:
         return value if value != self.published() else None
 
     def authors(self) -> list[str]:
-        names = [collapse(" ".join(n.xpath(".//text()").getall())) for n in self.sel.css(self.AUTHOR_NAMES)]
+        names = [
+            collapse(" ".join(n.xpath(".//text()").getall())) for n in self.article.css(self.AUTHOR_NAMES)
+        ]
         names = [n for n in names if n]
         if not names:
             authors = self.json_ld_article().get("author") or []
@@ -193,14 +202,14 @@ class FmmArticlePage:
         return collapse(self.sel.css(self.SECTION_META).get()) or None
 
     def tags(self) -> list[str]:
-        names = [collapse(" ".join(n.xpath(".//text()").getall())) for n in self.sel.css(self.TAGS)]
+        names = [collapse(" ".join(n.xpath(".//text()").getall())) for n in self.article.css(self.TAGS)]
         if not any(names):
             keywords = self.json_ld_article().get("keywords") or []
             names = keywords.split(",") if isinstance(keywords, str) else [str(k) for k in keywords]
         return list(dict.fromkeys(n for n in (collapse(n) for n in names) if n))
 
     def image(self) -> dict[str, str | None] | None:
-        figure = self.sel.css(self.MAIN_IMAGE)
+        figure = self.article.css(self.MAIN_IMAGE)
         if not figure:
             return None
         img = figure.css(self.IMAGE_IMG) or figure.css("img")

@@ -15,13 +15,13 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from newscrawl.utils.urls import url_key
+from newscrawl.utils.urls import key_digest, url_key
 
 
 class DropDuplicateUrlsPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.seen: set[str] = set()
+        self.seen: set[bytes] = set()  # key_digest() of each URL written
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DropDuplicateUrlsPipeline:
@@ -31,7 +31,7 @@ class DropDuplicateUrlsPipeline:
 
     def process_item(self, item: Any) -> Any:
         url = ItemAdapter(item).get("url") or ""
-        key = url_key(url)
+        key = key_digest(url_key(url))
         if key in self.seen:
             self.stats.inc_value("newscrawl/dedup/dropped")
             raise DropItem(f"duplicate url within this run: {url}", log_level="DEBUG")

@@ -22,53 +22,45 @@ from lxml import etree
 from newscrawl.utils.text import collapse
 from newscrawl.utils.urls import clean_url
 
-#: Subtrees removed before blocks are collected (SITE-NOTES §1.6 and the seed).
-JUNK_XPATH = etree.XPath(
-    " | ".join(
-        [
-            "//script",
-            "//style",
-            "//noscript",
-            "//template",
-            "//iframe",
-            "//object",
-            "//embed",
-            "//video",
-            "//audio",
-            "//svg",
-            "//*[local-name()='svg']",
-            "//form",
-            "//button",
-            "//img",
-            "//picture",
-            "//figure",
-            "//aside",
-            "//share-button",
-            "//share-modal",
-            "//*[@data-tms-ad-type]",
-            "//*[@data-selfpromo-newsletter]",
-            "//*[@data-selfpromo-app]",
-            "//*[@data-root-share]",
-            "//*[@data-readmore-target]",
-        ]
-        + [
-            f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')]"
-            for cls in (
-                "m-interstitial",
-                "m-block-ad",
-                "o-self-promo",
-                "t-content__shares",
-                "m-share-bar",
-                "t-content__tags",
-                "t-content__related",
-                "t-content__list-content",
-                "o-ad-container",
-                "ob-smartfeed-wrapper",
-                "m-embed",
-            )
-        ]
-    )
-)
+#: Subtrees removed before blocks are collected (SITE-NOTES §1.6 and the seed): by tag,
+JUNK_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "iframe", "object", "embed", "video", "audio", "svg",
+        "form", "button", "img", "picture", "figure", "aside", "share-button", "share-modal",
+    }
+)  # fmt: skip
+#: by attribute,
+JUNK_ATTRIBUTES = (
+    "data-tms-ad-type", "data-selfpromo-newsletter", "data-selfpromo-app", "data-root-share",
+    "data-readmore-target",
+)  # fmt: skip
+#: and by class.
+JUNK_CLASSES = frozenset(
+    {
+        "m-interstitial", "m-block-ad", "o-self-promo", "t-content__shares", "m-share-bar", "t-content__tags",
+        "t-content__related", "t-content__list-content", "o-ad-container", "ob-smartfeed-wrapper", "m-embed",
+    }
+)  # fmt: skip
+
+
+def _is_junk(element: etree._Element) -> bool:
+    tag = element.tag
+    if tag in JUNK_TAGS or tag.rpartition("}")[2] == "svg":  # an SVG in its namespace, too
+        return True
+    attrib = element.attrib
+    if any(name in attrib for name in JUNK_ATTRIBUTES):
+        return True
+    classes = attrib.get("class")
+    return bool(classes) and not JUNK_CLASSES.isdisjoint(classes.split())
+
+
+def _remove_junk(root: etree._Element) -> None:
+    """One walk over the tree (an XPath union of every rule costs twice as much)."""
+    junk = [el for el in root.iter() if isinstance(el.tag, str) and _is_junk(el)]
+    for element in junk:
+        if element.getparent() is not None:
+            element.drop_tree()
+
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # elements that end an open paragraph in HTML; libxml2 may nest them inside one instead (after an
@@ -267,9 +259,7 @@ def clean_body(raw_html: str, base_url: str) -> CleanBody:
     if not raw_html or not raw_html.strip():
         return CleanBody("", "")
     root = lxml.html.fragment_fromstring(raw_html, create_parent="div")
-    for junk in JUNK_XPATH(root):
-        if junk.getparent() is not None:
-            junk.drop_tree()
+    _remove_junk(root)
     blocks: list[tuple[str, str]] = []
     loose = _collect(root, base_url, blocks)
     return CleanBody(

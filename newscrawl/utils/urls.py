@@ -8,6 +8,7 @@ string. :func:`url_key` is the deduplication key derived from it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from urllib.parse import quote, unquote, unquote_plus, urlsplit, urlunsplit
@@ -124,9 +125,17 @@ def clean_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, _strip_tracking(parts.query), ""))
 
 
-def url_key(url: str) -> str:
-    """Deduplication key of a URL: :func:`clean_url`, then w3lib's canonical form."""
-    return canonicalize_url(clean_url(url))
+def url_key(url: str, *, clean: bool = False) -> str:
+    """Deduplication key of a URL: :func:`clean_url`, then w3lib's canonical form.
+
+    ``clean=True`` says ``url`` already is :func:`clean_url`'s output (it is idempotent).
+    """
+    return canonicalize_url(url if clean else clean_url(url))
+
+
+def key_digest(key: str) -> bytes:
+    """16 bytes standing for a key in in-memory sets (a key is ~100-300 characters)."""
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest()
 
 
 def replace_origin(url: str, origin: str) -> str:

@@ -116,6 +116,7 @@ def test_stats_count_filtered_links(full_crawl: Any) -> None:
     assert "'newscrawl/links/not_article'" in stats_text
     assert "'newscrawl/links/offsite'" in stats_text
     assert "'item_scraped_count': 16" in stats_text
+    assert "Starting download handler" not in log  # no browser needed: Playwright never started
 
 
 def test_dash_capital_o_writes_the_named_file(snapshot_server: Served, tmp_path: Path) -> None:
