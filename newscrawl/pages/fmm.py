@@ -113,7 +113,12 @@ class FmmArticlePage:
         if self.html is None:
             return False
         body = self.article.css(self.BODY)
-        start = self._BODY_START.search(self.html)
+        marker = self.html.find("t-content__body")  # a cheap find first; the regex only confirms
+        start = (
+            self._BODY_START.search(self.html, max(0, self.html.rfind("<div", 0, marker)))
+            if marker >= 0
+            else None
+        )
         if not body or start is None:
             return False  # no body container: a layout change, for validation and coverage
         end = self._BODY_END.search(self.html, start.end())
@@ -148,9 +153,18 @@ class FmmArticlePage:
         )
 
     def body_html(self) -> str:
-        """Raw inner HTML of the body container; cleaning happens in the pipeline."""
+        """Raw HTML of the body container; cleaning happens in the pipeline.
+
+        Inline SVG (the app badges of the self-promo block weigh ~15 KB) carries
+        no text: it is left out here rather than serialized and parsed again.
+        """
         body = self.article.css(self.BODY)
-        return body[0].get() if body else ""
+        if not body:
+            return ""
+        for svg in body[0].root.xpath(".//*[local-name()='svg']"):
+            svg.drop_tree()
+        html: str = body[0].get()
+        return html
 
     @cached_property
     def _dates(self) -> list[str]:
