@@ -16,11 +16,12 @@ import argparse
 import json
 import threading
 import time
-import unicodedata
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
+
+from newscrawl.utils.urls import decoded_path
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -32,7 +33,7 @@ CONTENT_TYPES = {
 
 def resolve(root: Path, url_path: str) -> Path | None:
     """The file serving ``url_path`` under ``root``, or None (never outside ``root``)."""
-    path = unicodedata.normalize("NFC", unquote(url_path))
+    path = decoded_path(url_path)
     if not path.startswith("/") or "\x00" in path:
         return None
     relative = path.lstrip("/")
@@ -103,7 +104,7 @@ class SnapshotHandler(BaseHTTPRequestHandler):
             return
         entry = {
             "method": self.command,
-            "path": unicodedata.normalize("NFC", unquote(path)),
+            "path": decoded_path(path),
             "query": query,
             "user_agent": self.headers.get("User-Agent", ""),
             "status": status,

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -31,9 +30,10 @@ from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from newscrawl.snapshot_server import CONTENT_TYPES, resolve
+from newscrawl.utils.urls import decoded_path
 from tests.conftest import Served, running
 
 ARTICLE_PATH = re.compile(r"^/[^/]+/(?:[^/]+/)+\d{8}-[^/]+$")
@@ -105,7 +105,7 @@ class ProtectedHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
-        path = unicodedata.normalize("NFC", unquote(parts.path))
+        path = decoded_path(self.path)
         target = resolve(self.root, parts.path)
         cookie = self._has_cookie()
         ctype = CONTENT_TYPES[".html"]

@@ -12,14 +12,14 @@ import socket
 import struct
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 from newscrawl.snapshot_server import CONTENT_TYPES, resolve
+from newscrawl.utils.urls import decoded_path
 from tests.conftest import running
 
 PREFIX = "/cn/中国/20240201-fault-"
@@ -42,7 +42,7 @@ class FaultHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
-        path = unicodedata.normalize("NFC", unquote(parts.path))
+        path = decoded_path(self.path)
         with self.server.lock:
             self.server.log.append({"path": path, "query": parts.query, "host": self.headers.get("Host", "")})
             count = sum(1 for r in self.server.log if r["path"] == path)

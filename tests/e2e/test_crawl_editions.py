@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import pytest
 from scrapy.spiderloader import SpiderLoader
@@ -19,6 +18,7 @@ from scrapy.utils.project import get_project_settings
 
 from newscrawl.editions import url_date
 from newscrawl.pipelines.validation import article_validator
+from newscrawl.utils.urls import decoded_path
 from tests.conftest import FIXTURES, SNAPSHOTS, load_fixture, read_jsonl, run_crawl, serve
 
 LOADER = SpiderLoader.from_settings(get_project_settings())
@@ -32,7 +32,7 @@ def fixtures(spider: str) -> list[dict[str, Any]]:
 
 
 def path_of(url: str) -> str:
-    return unquote(urlsplit(url).path)
+    return decoded_path(url)
 
 
 def crawl(tmp_path: Path, site: str, spider: str, *args: str) -> tuple[list[dict[str, Any]], list[str], str]:

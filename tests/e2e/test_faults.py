@@ -14,10 +14,11 @@ import shutil
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 import pytest
 
+from newscrawl.utils.urls import decoded_path
 from tests.conftest import FIXTURES, SNAPSHOT, load_fixture, read_jsonl, run_crawl, serve
 from tests.fault_server import FaultHandler, fault_path, fault_server, fault_url, gzip_bomb, slow_forever
 
@@ -293,4 +294,4 @@ def test_normal_snapshot_passes_the_coverage_monitor(tmp_path: Path) -> None:
 
 
 def test_url_helpers_agree() -> None:
-    assert unquote(urlsplit(fault_url("x")).path) == fault_path("x")
+    assert decoded_path(fault_url("x")) == fault_path("x")

@@ -12,11 +12,11 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from newscrawl.editions import url_date
+from newscrawl.utils.urls import decoded_path
 from tests.conftest import (
     FIXTURES,
     OFFLINE_SETTINGS,
@@ -96,13 +96,13 @@ def test_second_run_outputs_and_fetches_nothing_then_only_the_new_article(
         crawl(tmp_path, served, *extra)
         items = complete_items(tmp_path / "output")
         assert sorted(i["url"] for i in items) == sorted([*ALL_URLS, new_url])
-        assert [unquote(urlsplit(new_url).path)] == article_requests(served, mark)
+        assert [decoded_path(new_url)] == article_requests(served, mark)
 
 
 def add_article(site: Path) -> str:
     """Copy one article under a new URL and announce it in the RSS feed; return its public URL."""
     source = next(f for f in CN if f["expected"]["section"] == "中国")
-    old_path = unquote(urlsplit(source["url"]).path)
+    old_path = decoded_path(source["url"])
     new_path = "/cn/中国/20240229-新增文章-测试增量抓取"
     new_url = (
         "https://www.rfi.fr"
@@ -130,7 +130,7 @@ def test_an_updated_article_is_fetched_and_written_again(
         crawl(tmp_path, served, *extra)
         before = {i["url"]: i for i in complete_items(tmp_path / "output")}
 
-        path = unquote(urlsplit(target["url"]).path)
+        path = decoded_path(target["url"])
         page = site / (path.lstrip("/") + ".html")
         first_paragraph = target["expected"]["body"].split("\n\n")[0]
         page.write_text(

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import threading
 import time
-import unicodedata
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -30,7 +29,7 @@ from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 import pytest
@@ -480,7 +479,7 @@ class GatedSnapshotHandler(SnapshotHandler):
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
-        path = unicodedata.normalize("NFC", unquote(urlsplit(self.path).path))
+        path = decoded_path(self.path)
         if url_date(path):
             with self.lock:
                 self.asked[path] += 1
