@@ -43,23 +43,45 @@ JUNK_CLASSES = frozenset(
 )  # fmt: skip
 
 
+_JUNK_ATTRIBUTE_NAMES = frozenset(JUNK_ATTRIBUTES)
+
+
 def _is_junk(element: etree._Element) -> bool:
     tag = element.tag
-    if tag in JUNK_TAGS or tag.rpartition("}")[2] == "svg":  # an SVG in its namespace, too
+    if tag in JUNK_TAGS or tag.endswith("}svg"):  # an SVG in its namespace, too
         return True
-    attrib = element.attrib
-    if any(name in attrib for name in JUNK_ATTRIBUTES):
+    if not _JUNK_ATTRIBUTE_NAMES.isdisjoint(element.keys()):
         return True
-    classes = attrib.get("class")
+    classes = element.get("class")
     return bool(classes) and not JUNK_CLASSES.isdisjoint(classes.split())
 
 
+def _drop_tree(element: etree._Element) -> None:
+    """Remove ``element`` and its subtree, keeping its tail (``lxml.html``'s ``drop_tree``)."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
+
+
 def _remove_junk(root: etree._Element) -> None:
-    """One walk over the tree (an XPath union of every rule costs twice as much)."""
-    junk = [el for el in root.iter() if isinstance(el.tag, str) and _is_junk(el)]
+    """One walk over the tree (an XPath union of every rule costs twice as much).
+
+    The walk does not enter a junk subtree: what is nested in it goes with it.
+    """
+    junk = []
+    walk = etree.iterwalk(root, events=("start",))
+    for _, element in walk:
+        if isinstance(element.tag, str) and _is_junk(element):
+            junk.append(element)
+            walk.skip_subtree()
     for element in junk:
         if element.getparent() is not None:
-            element.drop_tree()
+            _drop_tree(element)
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -72,6 +94,9 @@ _HAS_BLOCK = etree.XPath("descendant::*[" + " or ".join(f"self::{tag}" for tag i
 _LISTS = frozenset({"ul", "ol"})
 _INLINE_RENAME = {"strong": "strong", "b": "strong", "em": "em", "i": "em"}
 _SPACE = re.compile(r"\s+")
+# whitespace at the edges of a block's markup, inside its leading opening or trailing closing tags
+_LEADING_SPACE = re.compile(r"^((?:<[^>]+>)*) ")
+_TRAILING_SPACE = re.compile(r" ((?:</[^>]+>)*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +178,12 @@ class _Inline:
     def result(self) -> tuple[str, str]:
         text = "".join(self.text).strip()
         markup = "".join(self.parts)
-        # whitespace at the edges of the block may sit inside an inline tag
-        markup = re.sub(r"^((?:<[^>]+>)*) ", r"\1", markup)
-        markup = re.sub(r" ((?:</[^>]+>)*)$", r"\1", markup)
+        # whitespace at the edges of the block may sit inside an inline tag (the cheap edge tests
+        # spare most blocks the regexes; "\n" because "$" also matches before a final newline)
+        if markup.startswith((" ", "<")):
+            markup = _LEADING_SPACE.sub(r"\1", markup)
+        if markup.endswith((" ", ">", "\n")):
+            markup = _TRAILING_SPACE.sub(r"\1", markup)
         return text, markup
 
 
@@ -200,7 +228,7 @@ def _collect_element(element: etree._Element, base_url: str, out: list[tuple[str
     tag = element.tag
     block: tuple[str, str] | None
     if tag == "p":
-        if _HAS_BLOCK(element):
+        if len(element) and _HAS_BLOCK(element):  # most paragraphs have no child: no XPath call
             _collect_mixed(element, base_url, out)
             return 0
         block = _block(element, "p", base_url)
@@ -248,6 +276,33 @@ def _flush(run: _Inline, out: list[tuple[str, str]]) -> _Inline:
     return _Inline(run.base_url)
 
 
+#: libxml2's HTML parser with lxml's plain elements: the cleaner uses no ``lxml.html`` element method,
+#: and lxml.html's per-element class lookup made every walk over the tree cost twice as much
+_FRAGMENT_PARSER = etree.HTMLParser()
+_FULL_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.I)  # lxml.html parses these unwrapped
+
+
+def _parse_fragment(raw_html: str) -> etree._Element:
+    """The tree of ``lxml.html.fragment_fromstring(raw_html, create_parent="div")``, built for less.
+
+    lxml.html parses the same ``<html><body>…</body></html>`` string with the
+    same libxml2 options, then moves the body's children into a new ``<div>``;
+    here the body itself becomes that ``<div>`` (no attribute, and no text
+    when its text is blank, as lxml.html leaves it).
+    """
+    if not _FULL_DOCUMENT.match(raw_html):
+        document = etree.fromstring(f"<html><body>{raw_html}</body></html>", _FRAGMENT_PARSER)
+        bodies = [child for child in document if child.tag == "body"]
+        if document.tag == "html" and len(bodies) == 1:
+            root: etree._Element = bodies[0]
+            root.tag = "div"
+            root.attrib.clear()
+            if root.text is not None and not root.text.strip():
+                root.text = None
+            return root
+    return lxml.html.fragment_fromstring(raw_html, create_parent="div")  # and lxml.html's own errors
+
+
 def clean_body(raw_html: str, base_url: str) -> CleanBody:
     """Clean the raw HTML of an article body.
 
@@ -258,7 +313,7 @@ def clean_body(raw_html: str, base_url: str) -> CleanBody:
     """
     if not raw_html or not raw_html.strip():
         return CleanBody("", "")
-    root = lxml.html.fragment_fromstring(raw_html, create_parent="div")
+    root = _parse_fragment(raw_html)
     _remove_junk(root)
     blocks: list[tuple[str, str]] = []
     loose = _collect(root, base_url, blocks)
