@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from itemadapter import ItemAdapter
-from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
@@ -28,19 +29,60 @@ REQUIRED = ("url", "title", "body", "published")
 logger = logging.getLogger(__name__)
 
 
-@cache
-def article_validator() -> Draft202012Validator:
-    schema = json.loads(
+def article_schema() -> dict[str, Any]:
+    """``newscrawl/schema/article.schema.json`` (JSON Schema 2020-12), the contract of every output line."""
+    schema: dict[str, Any] = json.loads(
         resources.files("newscrawl.schema").joinpath("article.schema.json").read_text("utf-8")
     )
+    return schema
+
+
+def article_validator() -> Any:
+    """The reference validator of the schema (``jsonschema``, a test dependency): slow, exact."""
+    from jsonschema import Draft202012Validator
+
+    schema = article_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _as_draft7(node: Any) -> Any:
+    """The same constraints in draft-07 terms: a ``$ref`` beside other keywords goes into ``allOf``.
+
+    Draft 2020-12 applies a ``$ref`` together with its sibling keywords
+    (``{"$ref": "#/$defs/text", "not": {...}}``); draft-07, which fastjsonschema
+    implements, ignores the siblings. Moving both into ``allOf`` means the same
+    in either draft.
+    """
+    if isinstance(node, list):
+        return [_as_draft7(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _as_draft7(value) for key, value in node.items()}
+    annotations = {"description", "title", "$comment"}
+    siblings = {k: v for k, v in node.items() if k != "$ref" and k not in annotations}
+    if "$ref" in node and siblings:
+        kept = {k: v for k, v in node.items() if k in annotations}
+        return {**kept, "allOf": [{"$ref": node["$ref"]}, siblings]}
+    return node
+
+
+@cache
+def fast_article_validator() -> Callable[[dict[str, Any]], Any]:
+    """The schema compiled to Python by fastjsonschema: ~25 µs per item against ~450 µs for jsonschema.
+
+    ``tests/test_pipelines.py`` checks that both give the same verdicts.
+    """
+    schema = _as_draft7(article_schema())
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    validate: Callable[[dict[str, Any]], Any] = fastjsonschema.compile(schema)
+    return validate
 
 
 class ValidateArticlePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.validator = article_validator()
+        self.validate = fast_article_validator()
         self.min_date = datetime.fromisoformat(
             crawler.settings.get("NEWSCRAWL_MIN_DATE", "1990-01-01")
         ).replace(tzinfo=UTC)
@@ -86,8 +128,9 @@ class ValidateArticlePipeline:
             self.stats.inc_value("newscrawl/validation/fixed/absurd_modified")
             ItemAdapter(item)["modified"] = None
             data["modified"] = None
-        error = next(iter(self.validator.iter_errors(data)), None)
-        if error is not None:
-            where = "/".join(str(p) for p in error.absolute_path) or "item"
-            raise self._drop("schema", f"{where}: {error.message}", url)
+        try:
+            self.validate(data)
+        except fastjsonschema.JsonSchemaValueException as error:
+            where = "/".join(str(p) for p in error.path[1:]) or "item"  # path[0] is "data", the item
+            raise self._drop("schema", f"{where}: {error.message}", url) from None
         return item
