@@ -51,6 +51,7 @@ from scrapy.settings import BaseSettings
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
 
+from newscrawl.pages.article import has_article_markup as bytes_hold_article_markup
 from newscrawl.pages.fmm import FmmArticlePage
 
 logger = logging.getLogger(__name__)
@@ -187,9 +188,8 @@ class BrowserMiddleware:
         return cls
 
     def has_article_markup(self, response: Response, spider: Spider) -> bool:
-        if not isinstance(response, HtmlResponse):
-            return False
-        return self.page_class(spider)(response.selector, response.url).is_article()
+        """The article template's marks, found in the bytes: no parse in the crawl process."""
+        return isinstance(response, HtmlResponse) and bytes_hold_article_markup(response.body)
 
     def reason_for(self, request: Request, response: Response, spider: Spider) -> str | None:
         """Why a plain answer to ``request`` must be fetched again through the browser, or None."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 import pytest
@@ -131,14 +132,23 @@ def test_dedup_switch() -> None:
 # -- 3. body cleaning ---------------------------------------------------------------
 
 
-def test_body_cleaning_sets_body_html_and_hash() -> None:
+@pytest.mark.parametrize("workers", [0, 1], ids=["in-process", "parse-worker"])
+def test_body_cleaning_sets_body_html_and_hash(workers: int) -> None:
     raw = (
         '<div class="t-content__body"><div class="m-interstitial"><span>广告</span></div><p>\u00a0</p>'
         '<p>第一段。</p><p>第二段 <a href="/cn/x">链接</a>。</p>'
         '<div class="o-self-promo" data-selfpromo-newsletter><p>订阅</p></div></div>'
     )
-    pipeline = make(CleanBodyPipeline)
-    item = pipeline.process_item(article(body="", body_html=raw, content_hash=None))
+    pipeline = make(CleanBodyPipeline, NEWSCRAWL_PARSE_WORKERS=workers)
+
+    async def clean() -> ArticleItem:
+        try:
+            return await pipeline.process_item(article(body="", body_html=raw, content_hash=None))  # type: ignore[no-any-return]
+        finally:
+            pipeline.pool.close()
+
+    item = asyncio.run(clean())
+    assert pipeline.pool.counts["workers_started"] == workers
     assert item.body == "第一段。\n\n第二段 链接。"
     assert item.body_html == '<p>第一段。</p>\n<p>第二段 <a href="https://www.rfi.fr/cn/x">链接</a>。</p>'
     assert item.content_hash == hashlib.sha256("第一段。\n\n第二段 链接。".encode()).hexdigest()
@@ -197,3 +207,62 @@ def test_a_plausible_modified_date_is_kept() -> None:
     pipeline = make(ValidateArticlePipeline)
     item = pipeline.process_item(article(content_hash="a" * 64, modified="2024-02-27T08:00:00+00:00"))
     assert item.modified == "2024-02-27T08:00:00+00:00"
+
+
+# One change per case, each against a valid item: the fast validator (fastjsonschema on a draft-07
+# rewrite of the schema) must say what the reference implementation (jsonschema, 2020-12) says.
+SCHEMA_CASES: list[tuple[str, Any]] = [
+    ("url", "ftp://www.rfi.fr/cn/x"),
+    ("url", "https://www.rfi.fr/cn/a%e4"),  # lowercase percent-encoding
+    ("url", "https://www.rfi.fr/cn/x?utm_source=y"),
+    ("url", "https://www.rfi.fr/cn/x#frag"),
+    ("title", ""),
+    ("title", " "),
+    ("title", 5),
+    ("lead", None),
+    ("lead", ""),
+    ("body", "a\n\n\nb"),
+    ("body", " a"),
+    ("body", "a "),
+    ("body_html", "<div>x</div>"),
+    ("body_html", '<p class="x">y</p>'),
+    ("body_html", '<a href="javascript:x()">y</a>'),
+    ("body_html", '<p><a href="https://www.rfi.fr/x">y</a><br><strong>z</strong></p>'),
+    ("authors", [""]),
+    ("authors", "RFI"),
+    ("published", "2024-01-01"),
+    ("published", "2024-01-01T00:00:00Z"),
+    ("modified", "yesterday"),
+    ("section", ""),
+    ("tags", [" "]),
+    ("image", {"url": "https://s.rfi.fr/a.jpg", "caption": None, "credit": None}),
+    ("image", {"url": "https://s.rfi.fr/a.jpg"}),
+    ("image", {"url": "s.rfi.fr/a.jpg", "caption": None, "credit": None}),
+    ("image", {"url": "https://s.rfi.fr/a.jpg", "caption": "", "credit": None}),
+    ("content_hash", "A" * 64),
+    ("site", "bbc"),
+    ("edition", "cmn"),
+    ("language", "zh_Hans"),
+    ("language", "es-419"),
+    ("discovered_via", "archive"),
+    ("crawled_at", "2026-11-27T01:00:00.123+01:00"),
+    ("extra_field", 1),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), SCHEMA_CASES)
+def test_the_fast_schema_check_agrees_with_the_reference_validator(field: str, value: Any) -> None:
+    import fastjsonschema
+
+    from newscrawl.pipelines.validation import article_validator, fast_article_validator
+
+    data = asdict(article(content_hash="a" * 64))
+    assert list(article_validator().iter_errors(data)) == []
+    data[field] = value
+    expected_valid = not list(article_validator().iter_errors(data))
+    try:
+        fast_article_validator()(data)
+        fast_valid = True
+    except fastjsonschema.JsonSchemaValueException:
+        fast_valid = False
+    assert fast_valid == expected_valid

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
-from scrapy.http import HtmlResponse, Request, TextResponse, XmlResponse
+from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from newscrawl.items import ArticleItem
 from newscrawl.pages.fmm import FmmListingPage
+from newscrawl.parsepool import ParsePool
 from newscrawl.spiders.fmm import META_PUBLIC_URL, META_VIA
 from newscrawl.spiders.rfi import RfiCnSpider
 from tests.conftest import ROOT, SNAPSHOT
@@ -166,13 +168,26 @@ def response_for(
     return cls(url=url, body=path.read_bytes(), encoding="utf-8", request=Request(url, meta=meta or {}))
 
 
-def test_parse_article_names_the_public_url_and_edition(spider: RfiCnSpider) -> None:
+def parse_article(spider: RfiCnSpider, response: Response, workers: int = 0) -> list[Any]:
+    """What ``spider.parse_article`` yields, its page read by ``workers`` parse workers (0: here)."""
+    spider.parse_pool = ParsePool(workers)
+
+    async def collect() -> list[Any]:
+        try:
+            return [output async for output in spider.parse_article(response)]
+        finally:
+            spider.parse_pool.close()
+
+    return asyncio.run(collect())
+
+
+@pytest.mark.parametrize("workers", [0, 1], ids=["in-process", "parse-worker"])
+def test_parse_article_names_the_public_url_and_edition(spider: RfiCnSpider, workers: int) -> None:
     page = SNAPSHOT / "cn" / "欧洲" / "20240227-视频-巴黎会议向乌克兰提供更多武器-不排除未来派遣军队.html"
     public = "https://www.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-%E8%A7%86%E9%A2%91-%E5%B7%B4%E9%BB%8E%E4%BC%9A%E8%AE%AE%E5%90%91%E4%B9%8C%E5%85%8B%E5%85%B0%E6%8F%90%E4%BE%9B%E6%9B%B4%E5%A4%9A%E6%AD%A6%E5%99%A8-%E4%B8%8D%E6%8E%92%E9%99%A4%E6%9C%AA%E6%9D%A5%E6%B4%BE%E9%81%A3%E5%86%9B%E9%98%9F"
     meta = {META_PUBLIC_URL: public, META_VIA: "rss"}
-    (item,) = list(
-        spider.parse_article(response_for(page, spider.to_fetch_url(public) + "?xtor=RSS-1", meta=meta))
-    )
+    response = response_for(page, spider.to_fetch_url(public) + "?xtor=RSS-1", meta=meta)
+    (item,) = parse_article(spider, response, workers)
     assert isinstance(item, ArticleItem)
     assert (item.url, item.site, item.edition, item.language, item.discovered_via) == (
         public,
@@ -186,13 +201,11 @@ def test_parse_article_names_the_public_url_and_edition(spider: RfiCnSpider) -> 
 
 
 def test_parse_article_skips_non_html(spider: RfiCnSpider) -> None:
-    from scrapy.http import Response
-
     request = Request(f"{BASE}/cn/中国/20240226-x", meta={META_PUBLIC_URL: EU, META_VIA: "section"})
     response = Response(
         url=request.url, body=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}, request=request
     )
-    assert list(spider.parse_article(response)) == []
+    assert parse_article(spider, response) == []
     assert stat(spider, "pages/not_html") == 1
 
 
@@ -201,7 +214,7 @@ def test_parse_article_skips_a_page_without_article_markup(spider: RfiCnSpider) 
     response = HtmlResponse(
         url=request.url, body=b"<html><body><p>Maintenance</p></body></html>", request=request
     )
-    assert list(spider.parse_article(response)) == []
+    assert parse_article(spider, response) == []
     assert stat(spider, "pages/not_article") == 1
 
 

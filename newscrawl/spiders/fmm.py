@@ -17,7 +17,6 @@ Stats (``newscrawl/`` prefix): ``links/article``, ``links/not_article``,
 
 from __future__ import annotations
 
-import codecs
 import gc
 import logging
 import uuid
@@ -33,14 +32,15 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
-from w3lib.encoding import html_body_declared_encoding
 
 from newscrawl import __version__
 from newscrawl.editions import Edition, contents_month, url_date
 from newscrawl.items import FIELD_NAMES, ArticleItem
+from newscrawl.pages.article import BROKEN_STRUCTURE, NOT_ARTICLE, read_article
 from newscrawl.pages.feeds import parse_rss, parse_sitemap
 from newscrawl.pages.fmm import FmmArchivePage, FmmArticlePage, FmmListingPage
 from newscrawl.params import SpiderArgs, SpiderArgumentError, parse_args
+from newscrawl.parsepool import ParseError, ParsePool, crawler_pool
 from newscrawl.seen import SeenTracker, open_store
 from newscrawl.utils.failures import failure_reason
 from newscrawl.utils.text import utc_now_iso
@@ -139,6 +139,7 @@ class FmmSpider(scrapy.Spider):
         self._requested = 0  # article requests made and not lost (max_articles counts these)
         self._overflow: deque[tuple[str, Edition, str]] = deque()
         self.seen_tracker: SeenTracker | None = None
+        self.parse_pool = ParsePool(0)  # the crawl's own, from its settings, in from_crawler
 
     def _check_sources(self, args: SpiderArgs) -> None:
         usable = [
@@ -173,6 +174,7 @@ class FmmSpider(scrapy.Spider):
             )
         # the job id: Scrapyd's (-a _job=…), else a new one; feed file names may use it as %(job)s
         spider.job = str(kwargs.get("_job") or uuid.uuid4().hex)
+        spider.parse_pool = crawler_pool(crawler)
         scrapyd_uri = settings.get("NEWSCRAWL_SCRAPYD_FEED_URI")
         if (
             kwargs.get("_job")
@@ -441,27 +443,44 @@ class FmmSpider(scrapy.Spider):
 
     # -- articles -------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem | scrapy.Request]:
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem | scrapy.Request]:
         requested = response.meta[META_PUBLIC_URL]
         if not self._is_html(response):
-            yield from self._article_lost()
+            for request in self._article_lost():
+                yield request
             return
         public_url = self.to_public_url(response.url, response.url) or requested
-        text = self._decoded_text(response)
-        # the response's own selector (parsed once, shared with the browser middleware) unless repaired
-        selector = response.selector if text is response.text else Selector(text=text)
-        page = self.page_class(selector, public_url, text)
-        if not page.is_article():
+        try:
+            # decoded, parsed and read in a parse worker (newscrawl/parsepool.py)
+            read = await self.parse_pool.run(
+                read_article, self.page_class, response.body, response.encoding, public_url
+            )
+        except ParseError as exc:
+            self._count(f"pages/parse_failed/{exc.reason}")
+            self.logger.error("%s could not be parsed (%s); no item:\n%s", requested, exc.reason, exc)
+            for request in self._article_lost():
+                yield request
+            return
+        if read.repaired_encoding:
+            self._count("pages/charset_mismatch")
+            self.logger.warning(
+                "%s: Content-Type says %s but the page is %s; decoded as %s",
+                response.url,
+                response.encoding,
+                read.repaired_encoding,
+                read.repaired_encoding,
+            )
+        if read.status == NOT_ARTICLE:
             self._count("pages/not_article")
             self.logger.warning("%s has no article markup; no item", requested)
-            yield from self._article_lost()
-            return
-        if page.body_is_cut():
+        elif read.status == BROKEN_STRUCTURE:
             self._count("pages/broken_structure")
             self.logger.warning(
                 "%s: broken markup cuts the body short (paragraphs outside it); no item", requested
             )
-            yield from self._article_lost()
+        if read.fields is None:
+            for request in self._article_lost():
+                yield request
             return
         edition = self.article_edition(public_url) or self.article_edition(requested)
         if edition is None:  # redirected away from the article URLs of this crawl
@@ -470,7 +489,7 @@ class FmmSpider(scrapy.Spider):
                 "%s ended at %s, not an article URL of this crawl; no item", requested, public_url
             )
             return
-        fields = page.fields()
+        fields = read.fields
         canonical = self.to_public_url(fields["url"], public_url) if fields["url"] else None
         fields["url"] = canonical if canonical and self.article_edition(canonical) is edition else public_url
         yield ArticleItem(
@@ -491,30 +510,6 @@ class FmmSpider(scrapy.Spider):
         self.logger.warning("fetch failed (%s): %s: %s", reason, url, failure.getErrorMessage())
         if request.callback == self.parse_article:
             yield from self._article_lost()
-
-    def _decoded_text(self, response: TextResponse) -> str:
-        """The page's text, repairing a charset declared in the HTTP header but not used by the body.
-
-        Scrapy trusts ``Content-Type``; when the HTML's own ``<meta charset>``
-        names another encoding that decodes the body without error (and the
-        header's does not, or makes mojibake of it), the HTML's is used.
-        """
-        declared = html_body_declared_encoding(response.body)
-        if not declared or codecs.lookup(declared).name == codecs.lookup(response.encoding).name:
-            return response.text
-        try:
-            repaired = response.body.decode(declared)
-        except (UnicodeDecodeError, LookupError):
-            return response.text
-        self._count("pages/charset_mismatch")
-        self.logger.warning(
-            "%s: Content-Type says %s but the page is %s; decoded as %s",
-            response.url,
-            response.encoding,
-            declared,
-            declared,
-        )
-        return repaired
 
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:
