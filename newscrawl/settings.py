@@ -64,6 +64,10 @@ ITEM_PIPELINES = {
 # crawl process only downloads, schedules and writes: 0 parses in the crawl process.
 NEWSCRAWL_PARSE_WORKERS = 1
 NEWSCRAWL_PARSE_TIMEOUT = 60.0  # seconds one page may take; its worker is then killed
+# Article links wait in the spider (a tuple each) and are handed to Scrapy's scheduler as
+# requests finish, at most this many out at once: memory stays flat however large the
+# listings (docs/performance.md). With JOBDIR the waiting links are kept across a pause.
+NEWSCRAWL_ARTICLES_IN_FLIGHT = 100
 NEWSCRAWL_URL_CLEANING_ENABLED = True
 NEWSCRAWL_DEDUP_ENABLED = True
 

@@ -107,6 +107,7 @@ class SnapshotHandler(BaseHTTPRequestHandler):
             "path": decoded_path(path),
             "query": query,
             "user_agent": self.headers.get("User-Agent", ""),
+            "referer": self.headers.get("Referer"),
             "status": status,
         }
         with self.lock, self.log_path.open("a", encoding="utf-8") as fh:

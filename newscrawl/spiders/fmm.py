@@ -28,7 +28,9 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
@@ -49,6 +51,7 @@ from newscrawl.utils.urls import clean_url, decoded_path, key_digest, replace_or
 META_PUBLIC_URL = "newscrawl_public_url"
 META_VIA = "newscrawl_discovered_via"
 META_EDITION = "newscrawl_edition"
+STATE_PENDING = "newscrawl_pending_articles"  # in spider.state (JOBDIR)
 _SPIDER = SETTINGS_PRIORITIES["spider"]
 
 
@@ -137,7 +140,10 @@ class FmmSpider(scrapy.Spider):
         self.allowed_domains = [self.fetch_host]
         self._queued: set[bytes] = set()  # key_digest() of every article URL requested or kept
         self._requested = 0  # article requests made and not lost (max_articles counts these)
-        self._overflow: deque[tuple[str, Edition, str]] = deque()
+        self._in_flight = 0  # article requests handed to Scrapy and not finished
+        #: article links found and not requested yet: (public URL, edition, source)
+        self._pending: deque[tuple[str, Edition, str, tuple[int, str | None]]] = deque()
+        self._in_flight_max = 100  # NEWSCRAWL_ARTICLES_IN_FLIGHT, from the settings in from_crawler
         self.seen_tracker: SeenTracker | None = None
         self.parse_pool = ParsePool(0)  # the crawl's own, from its settings, in from_crawler
 
@@ -175,6 +181,11 @@ class FmmSpider(scrapy.Spider):
         # the job id: Scrapyd's (-a _job=…), else a new one; feed file names may use it as %(job)s
         spider.job = str(kwargs.get("_job") or uuid.uuid4().hex)
         spider.parse_pool = crawler_pool(crawler)
+        spider._in_flight_max = settings.getint("NEWSCRAWL_ARTICLES_IN_FLIGHT", 100)
+        if spider._in_flight_max < 1:
+            raise ValueError(f"NEWSCRAWL_ARTICLES_IN_FLIGHT must be 1 or more, not {spider._in_flight_max}")
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._keep_pending, signal=signals.spider_closed)
         scrapyd_uri = settings.get("NEWSCRAWL_SCRAPYD_FEED_URI")
         if (
             kwargs.get("_job")
@@ -277,6 +288,7 @@ class FmmSpider(scrapy.Spider):
         # garbage collector's scans saves ~12 % of a large crawl's CPU (docs/performance.md)
         gc.collect()
         gc.freeze()
+        self._resume_pending()
         callbacks = {
             "section": self.parse_listing,
             "rss": self.parse_rss,
@@ -323,20 +335,24 @@ class FmmSpider(scrapy.Spider):
         if not self._is_text(response, "listing page"):
             return
         links = FmmListingPage(Selector(text=response.text)).article_links()
-        yield from self.article_requests(links, via="section", base=self._page_public_url(response))
+        yield from self.article_requests(
+            links, via="section", base=self._page_public_url(response), found_on=response
+        )
 
     def parse_archive(self, response: Response) -> Iterator[scrapy.Request]:
         if not self._is_text(response, "archive page"):
             return
         links = FmmArchivePage(Selector(text=response.text)).article_links()
-        yield from self.article_requests(links, via="archive", base=self._page_public_url(response))
+        yield from self.article_requests(
+            links, via="archive", base=self._page_public_url(response), found_on=response
+        )
 
     def parse_rss(self, response: Response) -> Iterator[scrapy.Request]:
         entries = parse_rss(response.body)
         if not entries:
             self.logger.warning("feed %s holds no readable item", response.url)
         yield from self.article_requests(
-            (e.url for e in entries), via="rss", base=self._page_public_url(response)
+            (e.url for e in entries), via="rss", base=self._page_public_url(response), found_on=response
         )
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
@@ -345,7 +361,9 @@ class FmmSpider(scrapy.Spider):
         base = self._page_public_url(response)
         if not entries and not children:
             self.logger.warning("sitemap %s holds no readable <url> or <sitemap>", response.url)
-        yield from self.article_requests(((e.url, e.modified) for e in entries), via="sitemap", base=base)
+        yield from self.article_requests(
+            ((e.url, e.modified) for e in entries), via="sitemap", base=base, found_on=response
+        )
         yield from self.month_requests(children, base=base)
 
     def month_requests(self, children: Iterable[str], *, base: str) -> Iterator[scrapy.Request]:
@@ -372,7 +390,12 @@ class FmmSpider(scrapy.Spider):
             )
 
     def article_requests(
-        self, links: Iterable[str | tuple[str, str | None]], *, via: str, base: str
+        self,
+        links: Iterable[str | tuple[str, str | None]],
+        *,
+        via: str,
+        base: str,
+        found_on: Response | None = None,
     ) -> Iterator[scrapy.Request]:
         """Requests for the article links among ``links``; every other link is dropped here.
 
@@ -410,20 +433,50 @@ class FmmSpider(scrapy.Spider):
             # written by an earlier job; a later link may still announce a newer version
             for key in self.seen_tracker.to_skip({k: c[2] for k, c in candidates.items()}):
                 del candidates[key]
+        # one per page, shared by its links: the depth and Referer their requests will carry
+        origin = (found_on.meta.get("depth", 0), found_on.url) if found_on is not None else (0, None)
         for key, (public_url, edition, _hint) in candidates.items():
             self._queued.add(key_digest(key))
-            if self.args.max_articles is not None and self._requested >= self.args.max_articles:
-                # kept: a failed article request frees its place for the next of these
-                self._overflow.append((public_url, edition, via))
-                self._count("articles/over_max")
-                continue
-            yield self._article_request(public_url, edition, via)
+            if (
+                self.args.max_articles is not None
+                and self._requested + len(self._pending) >= self.args.max_articles
+            ):
+                self._count("articles/over_max")  # kept: a failed article request frees a place
+            self._pending.append((public_url, edition, via, origin))
+        yield from self._release()
 
-    def _article_request(self, public_url: str, edition: Edition, via: str) -> scrapy.Request:
+    def _release(self) -> Iterator[scrapy.Request]:
+        """Requests for pending article links, while fewer than ``NEWSCRAWL_ARTICLES_IN_FLIGHT`` are out.
+
+        Links wait here as a few small values rather than as queued
+        ``Request`` objects (with their headers, meta and callbacks): a section
+        page of thousands of cards costs a tuple per link, and memory stays flat
+        as a crawl grows. Each finished article request releases the next one
+        (:meth:`_article_done`).
+        """
+        engine = self._engine()
+        if engine is not None and not engine.running:
+            return  # stopping (Ctrl-C, a close reason): the links stay pending, kept with JOBDIR
+        cap = self.args.max_articles
+        while (
+            self._pending and self._in_flight < self._in_flight_max and (cap is None or self._requested < cap)
+        ):
+            yield self._article_request(*self._pending.popleft())
+
+    def _article_request(
+        self, public_url: str, edition: Edition, via: str, origin: tuple[int, str | None]
+    ) -> scrapy.Request:
         self._requested += 1
+        self._in_flight += 1
         self._count("links/article")
         self._count(f"discovered/{via}")
-        meta: dict[str, Any] = {META_PUBLIC_URL: public_url, META_VIA: via, META_EDITION: edition.code}
+        depth, referer = origin
+        meta: dict[str, Any] = {
+            META_PUBLIC_URL: public_url,
+            META_VIA: via,
+            META_EDITION: edition.code,
+            "depth": depth + 1,  # one below the page that listed it, whenever it is released
+        }
         if self.requires_js:
             meta["playwright"] = True  # rendered by newscrawl/browser.py
         return scrapy.Request(
@@ -431,23 +484,81 @@ class FmmSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.on_error,
             meta=meta,
+            headers={"Referer": referer} if referer else None,
         )
 
-    def _article_lost(self) -> Iterator[scrapy.Request]:
-        """An article request ended without an item: under ``max_articles``, request the next link kept."""
-        self._requested -= 1
-        while (
-            self._overflow and self.args.max_articles is not None and self._requested < self.args.max_articles
-        ):
-            yield self._article_request(*self._overflow.popleft())
+    def _article_done(self, *, item: bool) -> None:
+        """An article request finished: the next pending links go to the scheduler.
+
+        One that ended without an item also frees its place under ``max_articles``.
+        They are handed to the engine, not yielded: a request yielded by an
+        article's callback would be one level deeper than the article, and a
+        long crawl would reach ``DEPTH_LIMIT`` link by link.
+        """
+        self._in_flight = max(0, self._in_flight - 1)
+        if not item:
+            self._requested -= 1
+        self._schedule_released()
+
+    def _engine(self) -> Any:
+        """The running crawl's engine, or None before the crawl starts (or without a crawler)."""
+        try:
+            return self.crawler.engine
+        except (AttributeError, RuntimeError):
+            return None
+
+    def _schedule_released(self) -> bool:
+        """Send the links :meth:`_release` lets out to the engine; True when there were any."""
+        engine = self._engine()
+        if engine is None:
+            return False  # no crawl running (a spider built in a test)
+        released = False
+        for request in self._release():
+            engine.crawl(request)
+            released = True
+        return released
+
+    def _keep_pending(self) -> None:
+        """With ``JOBDIR``, links not requested yet are kept in the job's state for its resumption.
+
+        (Scrapy's SpiderState extension pickles ``spider.state`` after this
+        handler runs: the spider connects its handlers first.)
+        """
+        state = getattr(self, "state", None)
+        if isinstance(state, dict):
+            state[STATE_PENDING] = [(url, ed.code, via, origin) for url, ed, via, origin in self._pending]
+
+    def _resume_pending(self) -> None:
+        """Links a paused job had not requested yet (see :meth:`_keep_pending`)."""
+        state = getattr(self, "state", None)
+        kept = state.pop(STATE_PENDING, None) if isinstance(state, dict) else None
+        editions = {edition.code: edition for edition in self.editions}
+        for url, code, via, origin in kept or ():
+            if code in editions:
+                self._queued.add(key_digest(url_key(url, clean=True)))
+                self._pending.append((url, editions[code], via, origin))
+        if kept:
+            self.logger.info("%d article links kept by the paused job are pending again", len(kept))
+
+    def _on_idle(self) -> None:
+        """Nothing left in Scrapy, links still pending: release them (their slots were lost).
+
+        A request that ends without reaching a callback or errback (a redirect
+        dropped by a downloader middleware, say) never gives its place back;
+        when the crawl goes idle, nothing is in flight by definition.
+        """
+        if not self._pending:
+            return
+        self._in_flight = 0
+        if self._schedule_released():
+            raise DontCloseSpider
 
     # -- articles -------------------------------------------------------------
 
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem | scrapy.Request]:
         requested = response.meta[META_PUBLIC_URL]
         if not self._is_html(response):
-            for request in self._article_lost():
-                yield request
+            self._article_done(item=False)
             return
         public_url = self.to_public_url(response.url, response.url) or requested
         try:
@@ -458,8 +569,7 @@ class FmmSpider(scrapy.Spider):
         except ParseError as exc:
             self._count(f"pages/parse_failed/{exc.reason}")
             self.logger.error("%s could not be parsed (%s); no item:\n%s", requested, exc.reason, exc)
-            for request in self._article_lost():
-                yield request
+            self._article_done(item=False)
             return
         if read.repaired_encoding:
             self._count("pages/charset_mismatch")
@@ -479,8 +589,7 @@ class FmmSpider(scrapy.Spider):
                 "%s: broken markup cuts the body short (paragraphs outside it); no item", requested
             )
         if read.fields is None:
-            for request in self._article_lost():
-                yield request
+            self._article_done(item=False)
             return
         edition = self.article_edition(public_url) or self.article_edition(requested)
         if edition is None:  # redirected away from the article URLs of this crawl
@@ -488,6 +597,7 @@ class FmmSpider(scrapy.Spider):
             self.logger.warning(
                 "%s ended at %s, not an article URL of this crawl; no item", requested, public_url
             )
+            self._article_done(item=False)
             return
         fields = read.fields
         canonical = self.to_public_url(fields["url"], public_url) if fields["url"] else None
@@ -500,8 +610,9 @@ class FmmSpider(scrapy.Spider):
             crawled_at=utc_now_iso(),
             **fields,
         )
+        self._article_done(item=True)
 
-    def on_error(self, failure: Failure) -> Iterator[scrapy.Request]:
+    def on_error(self, failure: Failure) -> None:
         """A request that failed for good (after retries): log its URL and why, count the reason."""
         request = failure.request  # type: ignore[attr-defined]
         url = request.meta.get(META_PUBLIC_URL, request.url)
@@ -509,7 +620,7 @@ class FmmSpider(scrapy.Spider):
         self._count(f"fetch_failed/{reason}")
         self.logger.warning("fetch failed (%s): %s: %s", reason, url, failure.getErrorMessage())
         if request.callback == self.parse_article:
-            yield from self._article_lost()
+            self._article_done(item=False)
 
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from newscrawl import __version__
 from newscrawl.items import FIELD_NAMES
 from newscrawl.pipelines.validation import article_validator
+from newscrawl.spiders.rfi import RfiCnSpider
 from tests.conftest import FIXTURES, SNAPSHOT, Served, load_fixture, read_jsonl, run_crawl, serve
 
 FIXTURE_DATA = [load_fixture(p) for p in sorted((FIXTURES / "rfi_cn").glob("*.json"))]
@@ -163,6 +165,38 @@ def test_max_articles(snapshot_server: Served, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert len(read_jsonl(out)) == 3
     assert "'newscrawl/articles/over_max'" in result.stderr
+
+
+def test_one_article_request_out_at_a_time_still_gets_every_article(
+    snapshot_server: Served, tmp_path: Path
+) -> None:
+    """Links wait in the spider and are released one by one, each at its listing's depth + 1."""
+    out = tmp_path / "all.jsonl"
+    result = run_crawl(
+        "rfi_cn",
+        "-a",
+        f"base_url={snapshot_server.url}",
+        "-s",
+        "NEWSCRAWL_ARTICLES_IN_FLIGHT=1",
+        "-s",
+        "DEPTH_LIMIT=1",  # a released request one level deeper than its listing would be dropped
+        "-O",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert sorted(item["url"] for item in read_jsonl(out)) == sorted(EXPECTED)
+    assert "'request_depth_max': 1" in result.stderr
+    assert "depth/request_ignored_count" not in result.stderr
+    # each article request names the listing, feed or sitemap that found it, never an article
+    referers = {entry["referer"] for entry in snapshot_server.requests() if "/20240" in entry["path"]}
+    assert None not in referers
+    assert {r.replace(snapshot_server.url, "") for r in referers} <= {
+        "/cn/",
+        "/cn/rss",
+        "/sitemaps/cn/news.xml",
+        *(f"/cn/{quote(section)}/" for section in RfiCnSpider.sections),
+    }
 
 
 @pytest.mark.parametrize(

@@ -253,7 +253,15 @@ def test_reset_command_forgets_a_site(tmp_path: Path) -> None:
 
 def test_jobdir_pause_and_resume(tmp_path: Path) -> None:
     site = copy_snapshot(tmp_path)
-    jobdir = ("-s", f"JOBDIR={tmp_path / 'job'}", "-s", "CONCURRENT_REQUESTS=2")
+    # at most 3 article requests out at once: most links are still pending in the spider at the pause
+    jobdir = (
+        "-s",
+        f"JOBDIR={tmp_path / 'job'}",
+        "-s",
+        "CONCURRENT_REQUESTS=2",
+        "-s",
+        "NEWSCRAWL_ARTICLES_IN_FLIGHT=3",
+    )
     with serve(site, tmp_path / "requests.jsonl", delay=0.15) as served:
         process = start_crawl(tmp_path, served, *jobdir)
         deadline = time.monotonic() + 60
@@ -263,6 +271,9 @@ def test_jobdir_pause_and_resume(tmp_path: Path) -> None:
         _, err = process.communicate(timeout=60)
         paused = complete_items(tmp_path / "output")
         assert 0 < len(paused) < len(ALL_URLS), err[-2000:]
-        crawl(tmp_path, served, *jobdir)
+        resumed = crawl(tmp_path, served, *jobdir)
+    kept = re.search(r"(\d+) article links kept by the paused job are pending again", resumed.stderr)
+    assert kept is not None, resumed.stderr[-3000:]
+    assert int(kept.group(1)) >= len(ALL_URLS) - len(paused) - 3  # at most 3 were out at the pause
     items = complete_items(tmp_path / "output")
     assert sorted(i["url"] for i in items) == ALL_URLS
