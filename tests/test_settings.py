@@ -45,3 +45,18 @@ def test_user_agent_names_the_contact() -> None:
     crawler.settings.frozen = False  # as during Crawler.crawl(), before settings are frozen
     RfiCnSpider.from_crawler(crawler)
     assert crawler.settings.get("USER_AGENT") == f"newscrawl/{__version__} (+https://ops.example.org/crawler)"
+
+
+def test_no_control_port_is_opened() -> None:
+    settings = get_project_settings()
+    assert settings.getbool("TELNETCONSOLE_ENABLED") is False
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
+    assert settings.getdict("EXTENSIONS")["scrapy.extensions.remote_control.RemoteControl"] is None
+
+
+def test_parse_worker_and_queue_defaults() -> None:
+    settings = get_project_settings()
+    assert settings.getint("NEWSCRAWL_PARSE_WORKERS") == 1
+    assert settings.getfloat("NEWSCRAWL_PARSE_TIMEOUT") == 60.0
+    assert settings.getint("NEWSCRAWL_ARTICLES_IN_FLIGHT") == 100
+    assert settings.getint("CONCURRENT_ITEMS") == 1
