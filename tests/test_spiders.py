@@ -11,7 +11,7 @@ from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlRespon
 from scrapy.utils.test import get_crawler
 
 from newscrawl.items import ArticleItem
-from newscrawl.pages.fmm import FmmListingPage
+from newscrawl.pages.fmm import FmmArticlePage, FmmListingPage
 from newscrawl.parsepool import ParsePool
 from newscrawl.spiders.fmm import META_PUBLIC_URL, META_VIA
 from newscrawl.spiders.rfi import RfiCnSpider
@@ -216,6 +216,27 @@ def test_parse_article_skips_a_page_without_article_markup(spider: RfiCnSpider) 
     )
     assert parse_article(spider, response) == []
     assert stat(spider, "pages/not_article") == 1
+
+
+class ExplodingPage(FmmArticlePage):
+    """A page parser with a bug: reading the fields raises."""
+
+    def fields(self) -> dict[str, Any]:
+        raise KeyError("no such field")
+
+
+@pytest.mark.parametrize("workers", [0, 1], ids=["in-process", "parse-worker"])
+def test_a_parser_that_raises_costs_that_page_only(
+    spider: RfiCnSpider, workers: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    page = SNAPSHOT / "cn" / "欧洲" / "20240227-视频-巴黎会议向乌克兰提供更多武器-不排除未来派遣军队.html"
+    spider.page_class = ExplodingPage
+    response = response_for(page, f"{BASE}/cn/欧洲/20240227-x", meta={META_PUBLIC_URL: EU, META_VIA: "rss"})
+    with caplog.at_level("ERROR"):
+        assert parse_article(spider, response, workers) == []
+    assert stat(spider, "pages/parse_failed/exception") == 1
+    assert f"{EU} could not be parsed (exception); no item" in caplog.text
+    assert "KeyError: 'no such field'" in caplog.text  # the worker's traceback, in the crawl's log
 
 
 def test_rss_and_sitemap_discovery_from_the_snapshot(spider: RfiCnSpider) -> None:
