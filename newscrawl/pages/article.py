@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import lxml.html
+from lxml import etree
 from parsel import Selector
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
@@ -48,20 +50,53 @@ def decode_page(body: bytes, encoding: str) -> tuple[str, str | None]:
     page UTF-8 whatever it holds exist. Otherwise the text is exactly
     Scrapy's ``response.text``.
     """
+    text, repaired, _ = _decode(body, encoding)
+    return text, repaired
+
+
+def _decode(body: bytes, encoding: str) -> tuple[str, str | None, str]:
+    """:func:`decode_page`, and the name of the codec that decoded the page."""
     declared = html_body_declared_encoding(body)
     if declared:
         try:
             if codecs.lookup(declared).name != codecs.lookup(encoding).name:
-                return body.decode(declared), declared
+                return body.decode(declared), declared, declared
         except (UnicodeDecodeError, LookupError):
             pass
-    return html_to_unicode(f"charset={encoding}", body)[1], None
+    used, text = html_to_unicode(f"charset={encoding}", body)
+    return text, None, used
+
+
+#: the parser of parsel's ``Selector(text=...)`` (``create_root_node``), made once
+_HTML_PARSER = lxml.html.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+
+
+def _selector(body: bytes, text: str, codec: str) -> Selector:
+    """``Selector(text=text)``, parsed from ``body`` itself when that gives the same tree.
+
+    parsel encodes ``text.strip()``, NUL characters removed, back to UTF-8 and
+    parses it as HTML (a page that opens with ``<?xml`` as XML, a JSON
+    document as JSON). When ``text`` is ``body`` decoded as UTF-8 without a
+    replaced byte, and ``body`` holds no NUL and opens with ``<`` and ends
+    with ``>`` around ASCII whitespace only (``str.strip`` and ``bytes.strip``
+    agree), those bytes are ``body.strip()``: the ~45 KB copy is not made.
+    """
+    if codecs.lookup(codec).name == "utf-8" and "\ufffd" not in text and b"\x00" not in body:
+        source = body.strip()
+        if source.startswith(b"<") and not source.startswith(b"<?") and source.endswith(b">"):
+            try:
+                root = etree.fromstring(source, _HTML_PARSER)
+            except etree.XMLSyntaxError:
+                root = None
+            if root is not None:
+                return Selector(root=root, type="html")
+    return Selector(text=text)
 
 
 def read_article(page_class: type[FmmArticlePage], body: bytes, encoding: str, url: str) -> ArticleRead:
     """Decode, parse and read one article page; ``url`` is its public URL."""
-    text, repaired = decode_page(body, encoding)
-    page = page_class(Selector(text=text), url, text)
+    text, repaired, codec = _decode(body, encoding)
+    page = page_class(_selector(body, text, codec), url, text)
     if not page.is_article():
         return ArticleRead(NOT_ARTICLE, repaired_encoding=repaired)
     if page.body_is_cut():
