@@ -64,6 +64,15 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # RFC 3986 pchar minus unreserved (which quote() never escapes) and "%".
 _PATH_SAFE = "!$&'()*+,;=:@"
 _PCT = re.compile(r"%[0-9a-fA-F]{2}")
+# a segment as _normalize_segment writes it when its text is valid UTF-8 in NFC: characters quote() keeps
+# (with _PATH_SAFE) and uppercase escapes of non-ASCII bytes
+_CANONICAL_SEGMENT = re.compile(r"(?:[A-Za-z0-9_.~!$&'()*+,;=:@-]|%[89A-F][0-9A-F])*")
+_ESCAPED_RUN = re.compile(r"(?:%[89A-F][0-9A-F])+")
+
+
+def _decode_run(match: re.Match[str]) -> str:
+    """The text of a run of escaped bytes (UnicodeDecodeError when they are not UTF-8)."""
+    return bytes.fromhex(match.group().replace("%", "")).decode("utf-8")
 
 
 def is_tracking_param(name: str) -> bool:
@@ -81,6 +90,14 @@ def _normalize_segment(segment: str) -> str:
     """
     if "%" not in segment and segment.isascii():
         return segment
+    if _CANONICAL_SEGMENT.fullmatch(segment):
+        # already canonical unless its text is not in NFC: spares unquote() and quote() (~10 µs)
+        try:
+            text = _ESCAPED_RUN.sub(_decode_run, segment)
+        except UnicodeDecodeError:
+            return segment  # its escapes are kept, as below, and their hex is uppercase
+        if unicodedata.is_normalized("NFC", text):
+            return segment  # ASCII runs between escapes hold whole characters: the runs decode alone
     try:
         decoded = unquote(segment, errors="strict")
     except UnicodeDecodeError:
