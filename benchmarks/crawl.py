@@ -438,20 +438,25 @@ class Runner:
 
 
 def parse_times(snapshot: crawl_snapshot.Snapshot, sample: int) -> tuple[list[float], list[float]]:
-    """Wall and CPU seconds to parse + clean each of ``sample`` article pages (evenly spread)."""
-    from parsel import Selector
+    """Wall and CPU seconds to parse + clean each of ``sample`` article pages (evenly spread).
 
+    The work a parse worker does for one article page, from its bytes: decode,
+    parse, template and structure checks, fields (``read_article``), then body
+    cleaning and the content hash (``CleanBodyPipeline``'s task).
+    """
+    from newscrawl.pages.article import read_article
     from newscrawl.pages.fmm import FmmArticlePage
     from newscrawl.utils.body import clean_body, content_hash
 
     files = list(snapshot.article_files())
     step = max(1, len(files) // sample) if sample else 1
-    pages = [(path.read_text("utf-8"), url) for path, url in files[::step]]
+    pages = [(path.read_bytes(), url) for path, url in files[::step]]
     walls, cpus = [], []
-    for warm, (text, url) in enumerate(pages[:20] + pages):
+    for warm, (body, url) in enumerate(pages[:20] + pages):
         start, cpu = time.perf_counter(), time.thread_time()
-        fields = FmmArticlePage(Selector(text=text), url).fields()
-        cleaned = clean_body(fields["body_html"], url)
+        read = read_article(FmmArticlePage, body, "utf-8", url)
+        assert read.fields is not None, url
+        cleaned = clean_body(read.fields["body_html"], url)
         content_hash(cleaned.text)
         if warm >= 20:
             walls.append(time.perf_counter() - start)
@@ -613,12 +618,25 @@ def targets(summary: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
                 scale,
                 s["inc_fraction"] <= TARGET_INCREMENTAL and s["inc_articles"] == 0,
             ),
+            (
+                # the same without the process's fixed start (interpreter, imports, settings)
+                "  same, crawl time only (stats start→finish)",
+                fmt(s["inc_fraction_stats"], ".1%"),
+                scale,
+                s["inc_fraction_stats"] <= TARGET_INCREMENTAL and s["inc_articles"] == 0,
+            ),
         ]
     big = [sc for sc in scales if int(sc) >= 5000]
     if big:
-        rss = summary["scales"][big[-1]]["news_rss"]
+        # the crawl's whole memory: the crawl process and its parse worker(s), summed
+        rss = summary["scales"][big[-1]]["news_tree"]
         rows.append(
-            (f"peak RSS of (b) ≤ {TARGET_RSS_MB:.0f} MB", f"{rss:.1f} MB", big[-1], rss <= TARGET_RSS_MB)
+            (
+                f"peak RSS of (b), all its processes ≤ {TARGET_RSS_MB:.0f} MB",
+                f"{rss:.0f} MB",
+                big[-1],
+                rss <= TARGET_RSS_MB,
+            )
         )
     if "growth" in summary:
         g = summary["growth"]
@@ -759,19 +777,20 @@ def main() -> None:
 def seen_store_kb_per_article(snapshot: crawl_snapshot.Snapshot) -> float:
     """Memory newscrawl keeps per article for the seen-store and in-run dedup, measured with tracemalloc.
 
-    The spider's ``_queued`` keys and the tracker's ``_known`` map (same key objects), the dedup
-    pipeline's set (its own key strings) and the feed storage's records at close.
+    As the crawl holds them: the spider's ``_queued`` set of 16-byte key digests, the tracker's
+    ``_known`` map (full keys), the dedup pipeline's set of digests and the feed storage's
+    records at close.
     """
     from newscrawl.seen import SeenRecord
-    from newscrawl.utils.urls import url_key
+    from newscrawl.utils.urls import key_digest, url_key
 
     urls = [a.public_url for a in snapshot.articles]
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     keys = [url_key(u) for u in urls]
-    queued, known = set(keys), dict.fromkeys(keys)
-    dedup = {url_key(u) for u in urls}
+    queued, known = {key_digest(k) for k in keys}, dict.fromkeys(keys)
+    dedup = {key_digest(url_key(u)) for u in urls}
     records = {u: SeenRecord(u, "2024-02-29T00:00:00+00:00", "0" * 64, "job") for u in urls}
     del keys
     size = tracemalloc.get_traced_memory()[0] - before
