@@ -38,18 +38,21 @@ import asyncio
 import logging
 import os
 import shutil
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page
-from playwright.async_api import Request as PlaywrightRequest
 from scrapy import Request, Spider
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
-from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
+
+if TYPE_CHECKING:
+    # Playwright itself is imported only when a page needs the browser (~0.1 s a run otherwise)
+    from playwright.async_api import Page
+    from playwright.async_api import Request as PlaywrightRequest
+    from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 from newscrawl.pages.article import has_article_markup as bytes_hold_article_markup
 from newscrawl.pages.fmm import FmmArticlePage
@@ -90,6 +93,8 @@ async def wait_for_article(page: Page, selector: str, timeout_ms: float) -> dict
     middleware counts a failure. ``status`` is the HTTP status of the document
     in the page now (0 when unknown), ``found`` whether the markup appeared.
     """
+    from playwright.async_api import Error as PlaywrightError
+
     try:
         await page.wait_for_selector(selector, state="attached", timeout=timeout_ms)
         found = True
@@ -304,31 +309,44 @@ class BrowserMiddleware:
             self.crawler.stats.inc_value(f"newscrawl/{key}")
 
 
-class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
-    """scrapy-playwright's handler, starting Playwright at the first browser request, not at engine start.
+class LazyPlaywrightDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP client, and scrapy-playwright's handler from the first browser request on.
 
-    The stock handler starts a Playwright driver (a Node.js process of ~125 MB)
-    per scheme when the engine starts, in every crawl; most crawls never need
-    it. Requests without meta ``playwright`` go to Scrapy's HTTP client as
-    before. Relies on the handler's ``_launch``/``_maybe_launch_in_thread``
-    (scrapy-playwright 0.0.48, pinned in requirements.lock).
+    scrapy-playwright's own handler starts a Playwright driver (a Node.js
+    process of ~125 MB) per scheme when the engine starts, in every crawl, and
+    importing it costs every run ~0.1 s; most crawls never need a browser. Here
+    a request without meta ``playwright`` goes to Scrapy's HTTP/1.1 handler;
+    the first one with it imports, creates and launches scrapy-playwright's
+    handler (``_launch``, scrapy-playwright 0.0.48, pinned in
+    requirements.lock), which then takes every browser request.
     """
 
-    _started = False
-    _start_lock: asyncio.Lock | None = None
-
-    async def _maybe_launch_in_thread(self) -> None:  # engine_started: nothing yet
-        return None
-
-    def _engine_started(self) -> Any:  # older Scrapy API: nothing yet
-        return None
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler=crawler)
+        self._crawler = crawler
+        self._browser: ScrapyPlaywrightDownloadHandler | None = None
+        self._browser_lock: asyncio.Lock | None = None
 
     async def download_request(self, request: Request) -> Response:
-        if request.meta.get("playwright") and not self._started:
-            self._start_lock = self._start_lock or asyncio.Lock()
-            async with self._start_lock:
-                if not self._started:
-                    await self._maybe_future_from_coro(self._launch())
-                    self._started = True
+        if request.meta.get("playwright"):
+            browser = await self._browser_handler()
+            rendered: Response = await browser.download_request(request)
+            return rendered
         response: Response = await super().download_request(request)
         return response
+
+    async def _browser_handler(self) -> ScrapyPlaywrightDownloadHandler:
+        self._browser_lock = self._browser_lock or asyncio.Lock()
+        async with self._browser_lock:
+            if self._browser is None:
+                from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+                handler = ScrapyPlaywrightDownloadHandler.from_crawler(self._crawler)
+                await handler._maybe_future_from_coro(handler._launch())
+                self._browser = handler
+        return self._browser
+
+    async def close(self) -> None:
+        await super().close()
+        if self._browser is not None:
+            await self._browser.close()

@@ -51,7 +51,8 @@ def test_no_control_port_is_opened() -> None:
     settings = get_project_settings()
     assert settings.getbool("TELNETCONSOLE_ENABLED") is False
     assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
-    assert settings.getdict("EXTENSIONS")["scrapy.extensions.remote_control.RemoteControl"] is None
+    assert not [path for path in settings.getwithbase("EXTENSIONS") if "remote_control" in str(path)]
+    assert "scrapy.extensions.corestats.CoreStats" in settings.getdict("EXTENSIONS_BASE")  # the rest kept
 
 
 def test_parse_worker_and_queue_defaults() -> None:
