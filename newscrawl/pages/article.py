@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import lxml.html
 from lxml import etree
 from parsel import Selector
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode
@@ -67,8 +66,10 @@ def _decode(body: bytes, encoding: str) -> tuple[str, str | None, str]:
     return text, None, used
 
 
-#: the parser of parsel's ``Selector(text=...)`` (``create_root_node``), made once
-_HTML_PARSER = lxml.html.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+#: the parser of parsel's ``Selector(text=...)`` (``create_root_node``: lxml.html's, recover, huge_tree), made
+#: once, with lxml's plain elements: the same libxml2 tree without lxml.html's Python class lookup for
+#: each element a query returns (FmmArticlePage uses no lxml.html element method)
+_HTML_PARSER = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
 
 
 def _selector(body: bytes, text: str, codec: str) -> Selector:

@@ -66,6 +66,18 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+def _drop_tree(element: etree._Element) -> None:
+    """Remove ``element`` and its subtree, keeping its tail (lxml.html's ``drop_tree`` on any element)."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
+
+
 def _first_text(nodes: list[etree._Element]) -> str | None:
     for node in nodes:
         text = _text(node)
@@ -271,7 +283,7 @@ class FmmArticlePage:
         if body is None:
             return ""
         for svg in list(body.iterdescendants("{*}svg")):  # any namespace, as local-name()='svg'
-            svg.drop_tree()
+            _drop_tree(svg)
         html: str = etree.tostring(body, method="html", encoding="unicode", with_tail=False)
         return html
 
