@@ -12,7 +12,12 @@ Stats (``newscrawl/`` prefix): ``links/article``, ``links/not_article``,
 ``links/offsite``, ``links/duplicate``, ``links/out_of_window``,
 ``discovered/<source>``, ``articles/over_max``, ``sources/unavailable``,
 ``backfill/months_selected``, ``backfill/months_skipped``,
-``pages/not_text``, ``pages/not_article``.
+``pages/not_text``, ``pages/not_html``, ``pages/not_article``, ``pages/broken_structure``,
+``pages/charset_mismatch``, ``pages/parse_failed/<reason>``.
+
+Article pages are read in the crawl's parse workers (:mod:`newscrawl.parsepool`);
+article links wait in the spider and are released as requests finish
+(``NEWSCRAWL_ARTICLES_IN_FLIGHT``).
 """
 
 from __future__ import annotations
