@@ -265,7 +265,13 @@ class BrowserMiddleware:
         meta = request.meta
         meta["playwright"] = True
         meta[META_FETCH] = reason
-        meta.setdefault("playwright_context_kwargs", {"service_workers": "block"})
+        context: dict[str, Any] = {"service_workers": "block"}
+        user_agent = request.headers.get("User-Agent")
+        if user_agent:
+            # the context's own, so that requests Playwright cannot intercept (Chromium fetches the
+            # site's /favicon.ico by itself) still name the crawler
+            context["user_agent"] = user_agent.decode("latin-1")
+        meta.setdefault("playwright_context_kwargs", context)
         if self.is_article_request(request, spider):
             page = self.page_class(spider)
             wait = PageMethod(wait_for_article, f"{page.ARTICLE}, {page.TITLE}", self.wait_timeout_ms)
