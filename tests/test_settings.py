@@ -14,6 +14,8 @@ def test_politeness_defaults() -> None:
     settings = get_project_settings()
     assert settings.getbool("ROBOTSTXT_OBEY") is True
     assert settings.getfloat("DOWNLOAD_DELAY") >= 1.0
+    assert settings.getfloat("DOWNLOAD_DELAY_JITTER") == 0.5
+    assert settings.getpriority("RANDOMIZE_DOWNLOAD_DELAY") == 0  # not set by the project: deprecated in 2.19
     assert settings.getbool("AUTOTHROTTLE_ENABLED") is True
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
     assert settings.get("FEED_EXPORT_ENCODING") == "utf-8"

@@ -38,6 +38,7 @@ def full_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str,
 def test_every_snapshot_article_exactly_once(full_crawl: Any) -> None:
     items, _, _, log = full_crawl
     assert "Remote control HTTP server listening" not in log
+    assert "DeprecationWarning" not in log  # the settings use no deprecated name
     assert "parse pool: 1 worker process(es) started" in log
     urls = [item["url"] for item in items]
     assert len(urls) == len(set(urls))
