@@ -41,6 +41,8 @@ def main() -> int:
                 "DOWNLOAD_DELAY=0",
                 "-s",
                 "AUTOTHROTTLE_ENABLED=False",
+                "-s",
+                f"NEWSCRAWL_STATE_DIR={state.name}",
                 *sys.argv[1:],
             ],
             cwd=ROOT,
