@@ -181,9 +181,15 @@ def test_workers_that_cannot_start_fall_back_to_this_process(
 
 
 def test_closing_ends_the_workers_at_once() -> None:
-    pool = ParsePool(2)
-    run(pool, lambda p: asyncio.gather(*(p.run(worker_pid) for _ in range(4))))
-    assert pool.workers == []
+    async def work(pool: ParsePool) -> list[Any]:
+        await asyncio.gather(*(pool.run(worker_pid) for _ in range(4)))
+        return [worker.process for worker in pool.workers]
+
+    started = time.monotonic()
+    processes = run(ParsePool(2), work)
+    assert len(processes) == 2
+    assert [process.returncode for process in processes] == [0, 0]  # they read EOF and exited, not killed
+    assert time.monotonic() - started < 5  # not the 10 s close timeout
 
 
 def test_a_bad_worker_count_is_refused() -> None:

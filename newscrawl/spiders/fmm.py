@@ -146,7 +146,8 @@ class FmmSpider(scrapy.Spider):
         self._queued: set[bytes] = set()  # key_digest() of every article URL requested or kept
         self._requested = 0  # article requests made and not lost (max_articles counts these)
         self._in_flight = 0  # article requests handed to Scrapy and not finished
-        #: article links found and not requested yet: (public URL, edition, source)
+        #: article links found and not requested yet: (public URL, edition, source, (depth, Referer) of
+        #: the page that listed them)
         self._pending: deque[tuple[str, Edition, str, tuple[int, str | None]]] = deque()
         self._in_flight_max = 100  # NEWSCRAWL_ARTICLES_IN_FLIGHT, from the settings in from_crawler
         self.seen_tracker: SeenTracker | None = None
@@ -411,7 +412,7 @@ class FmmSpider(scrapy.Spider):
         already requested in this job, and articles an earlier job wrote out
         (unless the feed shows a newer version) are counted and dropped.
         """
-        candidates: dict[str, tuple[str, Edition, str | None]] = {}
+        candidates: dict[str, tuple[str, Edition, str | None, bytes]] = {}
         for link in links:
             href, hint = (link, None) if isinstance(link, str) else link
             public_url = self.to_public_url(href, base)
@@ -433,15 +434,15 @@ class FmmSpider(scrapy.Spider):
             if digest in self._queued or key in candidates:
                 self._count("links/duplicate")
                 continue
-            candidates[key] = (public_url, edition, hint)
+            candidates[key] = (public_url, edition, hint, digest)
         if self.seen_tracker is not None:
             # written by an earlier job; a later link may still announce a newer version
             for key in self.seen_tracker.to_skip({k: c[2] for k, c in candidates.items()}):
                 del candidates[key]
         # one per page, shared by its links: the depth and Referer their requests will carry
         origin = (found_on.meta.get("depth", 0), found_on.url) if found_on is not None else (0, None)
-        for key, (public_url, edition, _hint) in candidates.items():
-            self._queued.add(key_digest(key))
+        for public_url, edition, _hint, digest in candidates.values():
+            self._queued.add(digest)
             if (
                 self.args.max_articles is not None
                 and self._requested + len(self._pending) >= self.args.max_articles
@@ -560,7 +561,7 @@ class FmmSpider(scrapy.Spider):
 
     # -- articles -------------------------------------------------------------
 
-    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem | scrapy.Request]:
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem]:
         requested = response.meta[META_PUBLIC_URL]
         if not self._is_html(response):
             self._article_done(item=False)
