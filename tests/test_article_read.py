@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 from parsel import Selector
 
-from newscrawl.pages.article import ArticleRead, _decode, _selector, decode_page, read_article
+from newscrawl.pages.article import ArticleRead, _decode, decode_page, html_selector, read_article
 from newscrawl.pages.fmm import FmmArticlePage
 from newscrawl.utils.urls import _normalize_segment
 from tests.conftest import SNAPSHOT
@@ -36,7 +36,7 @@ def read_from_text(body: bytes, encoding: str) -> ArticleRead:
 def test_a_utf8_page_is_parsed_from_its_bytes_and_others_from_their_text() -> None:
     for name, (body, encoding) in BODIES.items():
         text, _, codec = _decode(body, encoding)
-        selector = _selector(body, text, codec)
+        selector = html_selector(body, text, codec)
         # parsel's HTML parse makes lxml.html elements, the parse of the bytes plain lxml ones
         from_bytes = selector.type == "html" and not isinstance(selector.root, lxml.html.HtmlElement)
         assert from_bytes is (name in FROM_BYTES), name

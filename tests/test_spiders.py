@@ -11,10 +11,11 @@ from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlRespon
 from scrapy.utils.test import get_crawler
 
 from newscrawl.items import ArticleItem
-from newscrawl.pages.fmm import FmmArticlePage, FmmListingPage
+from newscrawl.pages.fmm import FmmArchivePage, FmmArticlePage, FmmListingPage
 from newscrawl.parsepool import ParsePool
 from newscrawl.spiders.fmm import META_PUBLIC_URL, META_VIA
 from newscrawl.spiders.rfi import RfiCnSpider
+from newscrawl.utils.urls import decoded_path, url_key
 from tests.conftest import ROOT, SNAPSHOT
 
 BASE = "http://127.0.0.1:8123"
@@ -120,6 +121,46 @@ def test_article_requests_filter_and_deduplicate_before_requesting(spider: RfiCn
     assert list(spider.article_requests([EU + "?xtor=RSS-1"], via="rss", base=HOME)) == []
 
 
+@pytest.mark.parametrize(
+    "base",
+    [HOME, f"{BASE}/cn/", "https://www.france24.com/fr/", "https://WWW.RFI.FR/cn/x/"],
+)
+def test_link_shortcut_gives_what_the_long_way_gives(spider: RfiCnSpider, base: str) -> None:
+    hrefs = [
+        "/cn/%E6%AC%A7%E6%B4%B2/20240227-x",
+        "/cn/%e6%ac%a7%e6%b4%b2/20240227-x",
+        "/cn/欧洲/20240227-x",
+        "/cn/%E6%AC%A7%E6%B4%B2/20240227-x?utm_source=a#c",
+        "/cn/./%E6%AC%A7%E6%B4%B2/../20240227-x",
+        "//www.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-x",
+        "//evil.example/cn/%E6%AC%A7%E6%B4%B2/20240227-x",
+        "https://www.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-x",
+        "https://www.rfi.fr:443/cn/%E6%AC%A7%E6%B4%B2/20240227-x",
+        "HTTPS://WWW.RFI.FR/cn/%E6%AC%A7%E6%B4%B2/20240227-x",
+        "https://www.rfi.fr.evil.example/cn/x",
+        f"{BASE}/cn/%E6%AC%A7%E6%B4%B2/20240227-x",
+        "20240227-x",
+        " /cn/x ",
+    ]
+    relative_on_site = spider.to_public_url("/", base) is not None
+    for href in hrefs:
+        target = spider._link_target(href, base, relative_on_site)
+        public_url = spider.to_public_url(href, base)
+        if public_url is None:
+            assert target is None, href
+            continue
+        assert target is not None, href
+        assert target[:2] == (public_url, decoded_path(public_url)), href
+        assert target[2] in ("", url_key(public_url)), href
+    shortcuts = [h for h in hrefs if (t := spider._link_target(h, base, relative_on_site)) and t[2]]
+    # only clean hrefs on the public site take the shortcut (root-relative ones only on an on-site page)
+    assert shortcuts == (
+        ["/cn/%E6%AC%A7%E6%B4%B2/20240227-x", "https://www.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-x"]
+        if relative_on_site
+        else ["https://www.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-x"]
+    )
+
+
 def test_max_articles_caps_article_requests() -> None:
     crawler = get_crawler(RfiCnSpider)
     spider = RfiCnSpider.from_crawler(crawler, base_url=BASE, max_articles="2")
@@ -160,6 +201,25 @@ def test_real_listing_cards_are_found() -> None:
         "/es/am%C3%A9ricas/20240202-enfrentamientos-frente-al-congreso-argentino-totalmente-atrincherado-por-la-polic%C3%ADa",
         "/es/europa/20240201-barcelona-declara-el-estado-de-emergencia-por-sequ%C3%ADa",
     ]
+
+
+@pytest.mark.parametrize("page_class", [FmmListingPage, FmmArchivePage])
+def test_link_pages_find_what_parsel_css_finds_on_every_saved_page(page_class: type[FmmListingPage]) -> None:
+    """The compiled queries of ``article_links`` against parsel's ``.css()``, on all 600+ saved pages."""
+    from parsel import Selector
+
+    pages = sorted([*SNAPSHOT.parent.rglob("*.html"), *REAL_PAGES.rglob("*.html")])
+    found = 0
+    for page in pages:
+        sel = Selector(text=page.read_text("utf-8", "replace"))
+        expected: dict[str, None] = {}
+        for query in page_class.LINKS:
+            expected.update((h.strip(), None) for h in sel.css(query).getall() if h.strip())
+        links = page_class(sel).article_links()
+        assert links == list(expected), page
+        found += len(links)
+    assert len(pages) > 600
+    assert found > (400 if page_class is FmmListingPage else 20)
 
 
 def response_for(

@@ -1,6 +1,18 @@
+import html
+import random
+import re
+from pathlib import Path
+
 import pytest
 
-from newscrawl.utils.urls import TRACKING_PARAMS, clean_url, is_tracking_param, url_key
+from newscrawl.utils.urls import (
+    TRACKING_PARAMS,
+    clean_url,
+    decoded_path,
+    is_tracking_param,
+    plain_path_text,
+    url_key,
+)
 
 CN = "https://www.rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20240226-x"
 
@@ -86,3 +98,78 @@ def test_documented_list_is_in_the_docs() -> None:
     doc = (Path(__file__).parent.parent / "docs" / "settings.md").read_text("utf-8")
     for name in sorted(TRACKING_PARAMS):
         assert f"`{name}`" in doc, name
+
+
+# -- the shortcut for links already in their key form ----------------------------------------------
+
+ORIGIN = "https://www.rfi.fr"
+SNAPSHOTS = Path(__file__).resolve().parent.parent / "snapshots"
+
+
+def snapshot_hrefs() -> list[str]:
+    hrefs: set[str] = set()
+    for page in sorted(SNAPSHOTS.rglob("*.html")):
+        text = page.read_text("utf-8", "replace")
+        hrefs.update(html.unescape(h) for h in re.findall(r'href="([^"]*)"', text))
+    return sorted(hrefs)
+
+
+def fuzzed_paths(count: int) -> list[str]:
+    """Root-relative paths made of the pieces that decide between the shortcut and the long way."""
+    pieces = [
+        "cn", "fr", "20240229-a-b", "Upper", "x_y.z~", "-", ".", "..", ".well", "", "%E4%B8%AD", "%e4%b8%ad",
+        "%C3%A9", "e%CC%81", "%C3%28", "%2F", "%20", "%41", "%25", "中国", "é", "a b", "a;b", "a=b", "a@b:c",
+        "(x)", "a+b", "a!b", "a'b", "?q=1", "?utm_source=x", "#top", "%F0%9F%98%80", "%E2%80", "%80",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    return ["/" + "/".join(rng.choice(pieces) for _ in range(rng.randint(1, 4))) for _ in range(count)]
+
+
+def test_plain_path_text_is_what_the_long_way_gives() -> None:
+    paths = fuzzed_paths(20000) + [h for h in snapshot_hrefs() if h.startswith("/")]
+    shortcut = 0
+    for path in paths:
+        text = plain_path_text(path)
+        if text is None:
+            continue
+        shortcut += 1
+        url = ORIGIN + path
+        assert clean_url(url) == url, path
+        assert url_key(url) == url, path
+        assert decoded_path(url) == text, path
+    assert shortcut > 2000  # the check is not vacuous: many paths take the shortcut
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("/cn/%E4%B8%AD%E5%9B%BD/20240229-x", "/cn/中国/20240229-x"),
+        ("/fr/afrique/20240202-mali-x", "/fr/afrique/20240202-mali-x"),
+        ("/es/am%C3%A9ricas/", "/es/américas/"),
+    ],
+)
+def test_plain_path_text_decodes_a_card_link(path: str, text: str) -> None:
+    assert plain_path_text(path) == text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cn/%e4%b8%ad",  # lowercase hex: clean_url uppercases it
+        "/es/ame%CC%81ricas",  # not NFC: clean_url composes it
+        "/x/%C3%28",  # not UTF-8
+        "/a/%2F/b",  # an encoded slash
+        "/a/%41",  # an escaped ASCII letter
+        "/a/./b",
+        "/a/../b",
+        "/a/b?page=2",
+        "/a/b#top",
+        "/a/中国",  # raw UTF-8
+        "/a/b c",
+        "/a;b",
+        "//www.rfi.fr/cn/",  # scheme-relative: another host may follow
+        "cn/relative",
+    ],
+)
+def test_plain_path_text_turns_away_what_cleaning_would_change(path: str) -> None:
+    assert plain_path_text(path) is None

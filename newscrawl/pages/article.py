@@ -72,7 +72,7 @@ def _decode(body: bytes, encoding: str) -> tuple[str, str | None, str]:
 _HTML_PARSER = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
 
 
-def _selector(body: bytes, text: str, codec: str) -> Selector:
+def html_selector(body: bytes, text: str, codec: str) -> Selector:
     """``Selector(text=text)``, parsed from ``body`` itself when that gives the same tree.
 
     parsel encodes ``text.strip()``, NUL characters removed, back to UTF-8 and
@@ -97,7 +97,7 @@ def _selector(body: bytes, text: str, codec: str) -> Selector:
 def read_article(page_class: type[FmmArticlePage], body: bytes, encoding: str, url: str) -> ArticleRead:
     """Decode, parse and read one article page; ``url`` is its public URL."""
     text, repaired, codec = _decode(body, encoding)
-    page = page_class(_selector(body, text, codec), url, text)
+    page = page_class(html_selector(body, text, codec), url, text)
     if not page.is_article():
         return ArticleRead(NOT_ARTICLE, repaired_encoding=repaired)
     if page.body_is_cut():

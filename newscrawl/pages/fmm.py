@@ -408,7 +408,7 @@ class _LinkPage:
         """Hrefs as written (relative or absolute); the spider decides which are articles."""
         hrefs: dict[str, None] = {}
         for query in self.LINKS:
-            for href in self.sel.css(query).getall():
+            for href in _query(query)(self.sel.root):
                 href = href.strip()
                 if href:
                     hrefs.setdefault(href, None)

@@ -43,7 +43,7 @@ from twisted.python.failure import Failure
 from newscrawl import __version__
 from newscrawl.editions import Edition, contents_month, url_date
 from newscrawl.items import FIELD_NAMES, ArticleItem
-from newscrawl.pages.article import BROKEN_STRUCTURE, NOT_ARTICLE, read_article
+from newscrawl.pages.article import BROKEN_STRUCTURE, NOT_ARTICLE, html_selector, read_article
 from newscrawl.pages.feeds import parse_rss, parse_sitemap
 from newscrawl.pages.fmm import FmmArchivePage, FmmArticlePage, FmmListingPage
 from newscrawl.params import SpiderArgs, SpiderArgumentError, parse_args
@@ -51,7 +51,14 @@ from newscrawl.parsepool import ParseError, ParsePool, crawler_pool
 from newscrawl.seen import SeenTracker, open_store
 from newscrawl.utils.failures import failure_reason
 from newscrawl.utils.text import utc_now_iso
-from newscrawl.utils.urls import clean_url, decoded_path, key_digest, replace_origin, url_key
+from newscrawl.utils.urls import (
+    clean_url,
+    decoded_path,
+    key_digest,
+    plain_path_text,
+    replace_origin,
+    url_key,
+)
 
 META_PUBLIC_URL = "newscrawl_public_url"
 META_VIA = "newscrawl_discovered_via"
@@ -139,6 +146,7 @@ class FmmSpider(scrapy.Spider):
         super().__init__(*args)
         self.args = parsed
         self.public_host = urlsplit(self.public_origin).hostname or ""
+        self._public_prefix = self.public_origin + "/"
         fetch = urlsplit(parsed.base_url)
         self.fetch_host = fetch.hostname or ""
         self._fetch_origin = (fetch.scheme, fetch.netloc)
@@ -271,14 +279,40 @@ class FmmSpider(scrapy.Spider):
             return replace_origin(url, self.public_origin)
         return None
 
+    def _link_target(self, href: str, base: str, relative_on_site: bool) -> tuple[str, str, str] | None:
+        """``(public URL, its decoded path, its dedup key or "")`` of a link on a page at ``base``.
+
+        None when the link leaves the site. A root-relative or public-origin
+        link already in its key form (:func:`plain_path_text`, the cards of
+        FMM pages) takes a shortcut that gives the same three values; the key
+        is then the URL itself. Otherwise the key is left to the caller ("").
+        """
+        if href.startswith("/"):
+            relative = href if relative_on_site else None
+        elif href.startswith(self._public_prefix):
+            relative = href[len(self.public_origin) :]
+        else:
+            relative = None
+        if relative is not None:
+            text = plain_path_text(relative)
+            if text is not None:
+                url = self.public_origin + relative
+                return url, text, url
+        public_url = self.to_public_url(href, base)
+        if public_url is None:
+            return None
+        return public_url, decoded_path(public_url), ""
+
     def article_edition(self, public_url: str, path: str | None = None) -> Edition | None:
         """The crawled edition whose article-URL rule ``public_url`` meets (``-a sections`` applied).
 
-        ``path``: the URL's :func:`decoded_path`, when the caller has it already.
+        ``path``: the URL's :func:`decoded_path`, when the caller has it already and knows the URL
+        is on the public host (as :meth:`to_public_url` makes it).
         """
-        if urlsplit(public_url).hostname != self.public_host:
-            return None
-        path = path if path is not None else decoded_path(public_url)
+        if path is None:
+            if urlsplit(public_url).hostname != self.public_host:
+                return None
+            path = decoded_path(public_url)
         for edition in self.editions:
             if edition.owns_path(path) and edition.is_article_path(path, self.args.sections):
                 return edition
@@ -337,10 +371,15 @@ class FmmSpider(scrapy.Spider):
         )
         return False
 
+    @staticmethod
+    def _html(response: TextResponse) -> Selector:
+        """The page's tree, parsed from its UTF-8 bytes directly when it can (:func:`html_selector`)."""
+        return html_selector(response.body, response.text, response.encoding)
+
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         if not self._is_text(response, "listing page"):
             return
-        links = FmmListingPage(Selector(text=response.text)).article_links()
+        links = FmmListingPage(self._html(response)).article_links()
         yield from self.article_requests(
             links, via="section", base=self._page_public_url(response), found_on=response
         )
@@ -348,7 +387,7 @@ class FmmSpider(scrapy.Spider):
     def parse_archive(self, response: Response) -> Iterator[scrapy.Request]:
         if not self._is_text(response, "archive page"):
             return
-        links = FmmArchivePage(Selector(text=response.text)).article_links()
+        links = FmmArchivePage(self._html(response)).article_links()
         yield from self.article_requests(
             links, via="archive", base=self._page_public_url(response), found_on=response
         )
@@ -413,13 +452,14 @@ class FmmSpider(scrapy.Spider):
         (unless the feed shows a newer version) are counted and dropped.
         """
         candidates: dict[str, tuple[str, Edition, str | None, bytes]] = {}
+        relative_on_site = self.to_public_url("/", base) is not None  # where this page's /paths lead
         for link in links:
             href, hint = (link, None) if isinstance(link, str) else link
-            public_url = self.to_public_url(href, base)
-            if public_url is None:
+            target = self._link_target(href, base, relative_on_site)
+            if target is None:
                 self._count("links/offsite")
                 continue
-            path = decoded_path(public_url)
+            public_url, path, key = target
             edition = self.article_edition(public_url, path)
             if edition is None:
                 self._count("links/not_article")
@@ -429,7 +469,7 @@ class FmmSpider(scrapy.Spider):
             if not self.args.in_window(url_date(path)):
                 self._count("links/out_of_window")
                 continue
-            key = url_key(public_url, clean=True)
+            key = key or url_key(public_url, clean=True)
             digest = key_digest(key)
             if digest in self._queued or key in candidates:
                 self._count("links/duplicate")
