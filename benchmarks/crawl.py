@@ -14,7 +14,10 @@ by PID), then runs, alternating, N times:
                  SQLite seen-store in a fresh state dir, the default JSONL feed;
   (b2) incremental  the same crawl again with the same state dir over the unchanged snapshot;
   (b3) capped    at the largest size only: (b) with ``-a max_articles=<smallest size>`` on the same
-                 snapshot, so that peak RSS per article is measured with the section pages unchanged.
+                 snapshot, so that peak RSS per article is measured with the section pages unchanged;
+  floor          (a) with ``-a follow=0``: its start pages only, no article, the least any Scrapy
+                 process crawling this site takes (what (b2) can at best come down to);
+  import         ``python -c "import scrapy"``: the least any Scrapy process takes at all.
 
 Both spiders get the same CONCURRENT_REQUESTS / CONCURRENT_REQUESTS_PER_DOMAIN,
 DOWNLOAD_DELAY=0, AUTOTHROTTLE_ENABLED=False, ROBOTSTXT_OBEY=True, LOG_LEVEL=INFO.
@@ -71,7 +74,7 @@ TARGET_RSS_MB = 250.0
 GROWTH_TOLERANCE_KB = 1.0
 TARGET_INCREMENTAL = 0.10
 ARTICLE_PATH = re.compile(r"^/cn/[^/]+/\d{8}-[^/]+$")
-KINDS = ("bare", "newscrawl", "incremental", "capped")
+KINDS = ("bare", "newscrawl", "incremental", "capped", "floor", "import")
 
 
 # -- nginx ------------------------------------------------------------------------------
@@ -366,11 +369,20 @@ class Runner:
         )
         return env
 
-    def bare(self, index: int) -> Run:
-        run_dir = self.fresh_dir(f"bare-{index}")
+    def bare(self, index: int, kind: str = "bare") -> Run:
+        """(a); as ``floor``, the same spider fetching its start pages only (``-a follow=0``)."""
+        run_dir = self.fresh_dir(f"{kind}-{index}")
         cmd = [self.python, "-m", "scrapy", "runspider", str(BENCH / "bare_spider.py")]
         cmd += ["-a", f"base_url={self.nginx.url}", "-O", "items.jsonl", *self.common()]
-        return self.execute("bare", index, cmd, run_dir, self.env(run_dir, "bare_settings"))
+        if kind == "floor":
+            cmd += ["-a", "follow=0"]
+        return self.execute(kind, index, cmd, run_dir, self.env(run_dir, "bare_settings"))
+
+    def import_scrapy(self, index: int) -> Run:
+        """A Python process that imports Scrapy and exits: the cost of any Scrapy run before it crawls."""
+        run_dir = self.fresh_dir(f"import-{index}")
+        cmd = [self.python, "-c", "import scrapy"]
+        return self.execute("import", index, cmd, run_dir, self.env(run_dir, "bare_settings"))
 
     def newscrawl(self, index: int, state: Path, kind: str = "newscrawl", cap: int | None = None) -> Run:
         run_dir = self.fresh_dir(f"{kind}-{index}")
@@ -408,7 +420,7 @@ class Runner:
         time.sleep(0.05)  # let nginx finish its last log lines
         requests = self.nginx.requests_since(offset)
         articles = sum(1 for status_code, path in requests if status_code == 200 and ARTICLE_PATH.match(path))
-        if kind == "bare":
+        if kind in ("bare", "floor", "import"):
             outputs = [run_dir / "items.jsonl"]
         else:
             outputs = [p for p in (run_dir / "output").rglob("*.jsonl") if not p.name.startswith(".")]
@@ -523,13 +535,16 @@ def pick(values: list[float], how: str, higher_is_better: bool = True) -> float:
     return statistics.median(clean)
 
 
-def verdict(ok: bool) -> str:
+def verdict(ok: bool | None) -> str:
+    """MET or MISSED; a floor row (``None``) is no target."""
+    if ok is None:
+        return "(a floor, not a target)"
     return "MET" if ok else "MISSED"
 
 
 def scale_summary(data: dict[str, Any], how: str) -> dict[str, Any]:
     runs = [Run(**r) for r in data["runs"]]
-    a, b, inc, capped = ([r for r in runs if r.kind == k] for k in KINDS)
+    a, b, inc, capped, floor, imports = ([r for r in runs if r.kind == k] for k in KINDS)
     pairs = list(zip(b, inc, strict=True))
     s: dict[str, Any] = {
         "bare_pps": pick([r.pages_per_s for r in a], how),
@@ -557,6 +572,12 @@ def scale_summary(data: dict[str, Any], how: str) -> dict[str, Any]:
             [(i.crawl_seconds or math.nan) / (f.crawl_seconds or math.nan) for f, i in pairs], how, False
         ),
         "inc_fraction_cpu": pick([i.cpu / f.cpu for f, i in pairs], how, False),
+        "inc_requests": max((r.requests for r in inc), default=0),
+        "floor_wall": pick([r.wall for r in floor], how, False),
+        "floor_fraction": pick([r.wall / f.wall for f, r in zip(b, floor, strict=True)], how, False),
+        "floor_requests": max((r.requests for r in floor), default=0),
+        "import_wall": pick([r.wall for r in imports], how, False),
+        "import_fraction": pick([r.wall / f.wall for f, r in zip(b, imports, strict=True)], how, False),
         "parse": data["parse"],
     }
     s["ratio"] = s["news_pps"] / s["bare_pps"]
@@ -587,12 +608,16 @@ def print_scale_summary(scale: str, s: dict[str, Any], mean_kb: float) -> None:
         " wall time "
         f"({fmt(s['inc_fraction_stats'], '.1%')} by stats, {s['inc_fraction_cpu']:.1%} by CPU); "
         f"article pages fetched {s['inc_articles']}, items written {s['inc_items']}",
+        f"  floor of a 2nd run: the bare spider fetching its {s['floor_requests']} start pages and following"
+        f" nothing takes {s['floor_wall']:.2f} s = {s['floor_fraction']:.1%} of (b)'s first run"
+        f" (the incremental run made {s['inc_requests']} requests); a Python process that only imports"
+        f" Scrapy takes {s['import_wall']:.2f} s = {s['import_fraction']:.1%}",
     ]
     print("\n".join(lines))
 
 
-def targets(summary: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
-    """``(target, figure, scale, met)`` rows."""
+def targets(summary: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    """``(target, figure, scale, met)`` rows; ``met`` is None for the floors printed beside a target."""
     rows = []
     scales = sorted(summary["scales"], key=int)
     for scale in scales:
@@ -625,6 +650,14 @@ def targets(summary: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
                 scale,
                 s["inc_fraction_stats"] <= TARGET_INCREMENTAL and s["inc_articles"] == 0,
             ),
+            (
+                # what no Scrapy process can go below: when this is over the target, so is every 2nd run
+                "  floor: bare spider, start pages only",
+                f"{s['floor_fraction']:.1%}",
+                scale,
+                None,
+            ),
+            ("  floor: import scrapy, nothing else", f"{s['import_fraction']:.1%}", scale, None),
         ]
     big = [sc for sc in scales if int(sc) >= 5000]
     if big:
@@ -833,6 +866,8 @@ def run_scale(args: argparse.Namespace, work: Path, scale: int, cap: int | None)
             runs.append(runner.newscrawl(index, state))
             incremental = runner.newscrawl(index, state, kind="incremental")
             runs.append(incremental)
+            runs.append(runner.bare(index, kind="floor"))
+            runs.append(runner.import_scrapy(index))
             skipped = incremental.stats.get("newscrawl/seen_store/skipped", 0)
             if incremental.article_pages:
                 print(f"  !! incremental run fetched {incremental.article_pages} article pages")
