@@ -8,7 +8,9 @@ serves the default feed and ``-o``/``-O`` files alike. Items go to a hidden
 1. the part file is flushed and fsync'ed;
 2. its articles are claimed in the seen-store (:mod:`newscrawl.seen`); lines
    of articles another job has already written (or is writing) are removed;
-3. with ``-o`` (append) the existing file's bytes are put in front;
+3. with ``-o`` (append) the existing file's bytes are put in front, under an
+   exclusive ``flock`` of the directory held until the rename, so that jobs
+   appending to one file at once each keep the others' lines;
 4. the part file is renamed over the target (atomic) and the directory fsync'ed;
 5. the claims are committed: only now are these URLs seen.
 
@@ -19,9 +21,13 @@ same spider deletes; the next run refetches what was not committed.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -149,18 +155,35 @@ class AtomicFileFeedStorage:
             tmp.unlink()
 
     def _publish(self) -> None:
-        if self.append and self.target.exists() and self.target.stat().st_size:
-            merged = self.part.with_name(self.part.name + ".a")
-            with merged.open("wb") as dst:
-                with self.target.open("rb") as old:
-                    data = old.read()
-                    dst.write(data)
-                    if not data.endswith(b"\n"):
+        if not self.append:
+            os.replace(self.part, self.target)
+            _fsync_dir(self.target.parent)
+            return
+        # jobs appending to one file take turns, each merging the file as the one before left it:
+        # two merges of the same old file would lose the lines of whichever was renamed first
+        with _locked(self.target.parent):
+            if self.target.exists() and self.target.stat().st_size:
+                merged = self.part.with_name(self.part.name + ".a")
+                shutil.copyfile(self.target, merged)  # streamed by the kernel, not read into memory
+                with merged.open("r+b") as dst:
+                    dst.seek(-1, os.SEEK_END)
+                    if dst.read(1) != b"\n":
                         dst.write(b"\n")
-                with self.part.open("rb") as new:
-                    dst.write(new.read())
-                dst.flush()
-                os.fsync(dst.fileno())
-            os.replace(merged, self.part)
-        os.replace(self.part, self.target)
-        _fsync_dir(self.target.parent)
+                    with self.part.open("rb") as new:
+                        shutil.copyfileobj(new, dst)
+                    dst.flush()
+                    os.fsync(dst.fileno())
+                os.replace(merged, self.part)
+            os.replace(self.part, self.target)
+            _fsync_dir(self.target.parent)
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on ``directory`` (no lock file is left behind), released on exit."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

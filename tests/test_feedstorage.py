@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -72,6 +74,42 @@ def test_append_mode_keeps_the_old_lines(tmp_path: Path) -> None:
     fh.write(line("https://x/2"))
     feed.store(fh)
     assert target.read_bytes() == line("https://x/1") + line("https://x/2")
+
+
+def test_append_mode_ends_an_unterminated_last_line_first(tmp_path: Path) -> None:
+    target = tmp_path / "o.jsonl"
+    target.write_bytes(line("https://x/1").rstrip(b"\n"))
+    feed = storage(target, None, overwrite=False)
+    fh = feed.open(None)  # type: ignore[arg-type]
+    fh.write(line("https://x/2"))
+    feed.store(fh)
+    assert target.read_bytes() == line("https://x/1") + line("https://x/2")
+
+
+def _append_rounds(target: str, worker: int, rounds: int, start: Any) -> None:
+    start.wait()
+    for r in range(rounds):
+        feed = storage(Path(target), None, overwrite=False)
+        fh = feed.open(None)  # type: ignore[arg-type]
+        fh.write(b"".join(line(f"https://x/{worker}/{r}/{i}") for i in range(20)))
+        feed.store(fh)
+
+
+def test_jobs_appending_to_one_file_at_once_keep_every_line(tmp_path: Path) -> None:
+    """4 processes each close 25 batches of 20 lines into one ``-o`` file at the same time."""
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(4)
+    target = tmp_path / "shared.jsonl"
+    workers = [context.Process(target=_append_rounds, args=(str(target), w, 25, start)) for w in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    urls = [json.loads(raw)["url"] for raw in target.read_bytes().splitlines()]
+    assert len(urls) == 2000
+    assert set(urls) == {f"https://x/{w}/{r}/{i}" for w in range(4) for r in range(25) for i in range(20)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.jsonl"]  # no part or lock file left
 
 
 def test_a_failed_rename_aborts_the_claims(
