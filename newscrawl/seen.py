@@ -30,7 +30,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,14 @@ def default_state_dir() -> Path:
 
 #: claims younger than this are another job's commit in progress, never recovered
 RECOVER_AFTER_SECONDS = 60.0
+
+
+class Recovery(NamedTuple):
+    """Batches :meth:`SeenStore.recover` settled."""
+
+    committed: int  # of this host: the file is there
+    dropped: int  # of this host: the file is not
+    given_up: int  # of another host, uncommitted for longer than the timeout
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,19 +115,40 @@ class SeenStore(ABC):
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         pass
 
-    def recover(self, exists: Callable[[str], bool] = os.path.exists) -> tuple[int, int]:
-        """Settle claims left by crashed jobs of this host: ``(committed, dropped)`` batches.
+    def recover(
+        self, exists: Callable[[str], bool] = os.path.exists, *, foreign_timeout: float = 0
+    ) -> Recovery:
+        """Settle claims left by crashed jobs: ``(committed, dropped, given_up)`` batches.
 
-        A claim is settled when its process is gone, or (should the pid have
-        been reused) when it is older than :data:`RECOVER_AFTER_SECONDS`; the
-        batch's final file decides: there, the claims are committed; absent,
-        dropped. Claims of other hosts are theirs to settle.
+        A claim of this host is settled when its process is gone, or (should
+        the pid have been reused) when it is older than
+        :data:`RECOVER_AFTER_SECONDS`; the batch's final file decides: there,
+        the claims are committed; absent, dropped. Another host's claims are
+        its own to settle, since only it sees its files; but one older than
+        ``foreign_timeout`` seconds (0: never) is given up, as a node that
+        crashed between claim and commit and never came back: its articles
+        may be fetched and written again, rather than be kept out of every
+        output for good. A claim lasts milliseconds in a healthy job.
         """
-        committed = dropped = 0
+        committed = dropped = given_up = 0
         host = socket.gethostname()
         now = time.time()
         for batch, (owner_host, pid, claimed_at) in self.pending_batches().items():
-            if owner_host != host or (process_alive(pid) and now - claimed_at < RECOVER_AFTER_SECONDS):
+            age = now - claimed_at
+            if owner_host != host:
+                if foreign_timeout > 0 and age >= foreign_timeout:
+                    logger.warning(
+                        "seen-store: gave up the claims of %s by %s (pid %d), uncommitted for %.0f s; "
+                        "its articles may be fetched and written again",
+                        batch,
+                        owner_host,
+                        pid,
+                        age,
+                    )
+                    self.abort(batch)
+                    given_up += 1
+                continue
+            if process_alive(pid) and age < RECOVER_AFTER_SECONDS:
                 continue
             if exists(batch.rsplit("#", 1)[0]):
                 self.commit(batch)
@@ -127,7 +156,7 @@ class SeenStore(ABC):
             else:
                 self.abort(batch)
                 dropped += 1
-        return committed, dropped
+        return Recovery(committed, dropped, given_up)
 
 
 def process_alive(pid: int) -> bool:
@@ -364,7 +393,15 @@ class SeenTracker:
     again, and still recorded.
     """
 
-    def __init__(self, store: SeenStore, job: str, *, recrawl: bool = False, crawler: Any = None) -> None:
+    def __init__(
+        self,
+        store: SeenStore,
+        job: str,
+        *,
+        recrawl: bool = False,
+        crawler: Any = None,
+        claim_timeout: float = 0,
+    ) -> None:
         self.store = store
         self.job = job
         self.recrawl = recrawl
@@ -373,11 +410,13 @@ class SeenTracker:
         # another source costs no lookup yet can still announce a newer version
         self._known: dict[str, SeenRecord | None] = {}
         self._counted: set[str] = set()
-        committed, dropped = store.recover()
+        committed, dropped, given_up = store.recover(foreign_timeout=claim_timeout)
         if committed or dropped:
             logger.info(
                 "seen-store recovery: %d interrupted commit(s) completed, %d dropped", committed, dropped
             )
+        if given_up:
+            self._inc("claims_given_up", given_up)
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler is None:

@@ -96,6 +96,10 @@ FEED_STORAGES = {
 NEWSCRAWL_SEEN_STORE_ENABLED = True
 NEWSCRAWL_SEEN_STORE = None
 NEWSCRAWL_STATE_DIR = None
+# Seconds after which another host's uncommitted claims are given up (0: never): a node that
+# crashed between claiming and committing an output file and never came back. Its articles may
+# then be written again; a healthy claim lasts milliseconds.
+NEWSCRAWL_CLAIM_TIMEOUT = 3600
 
 # Field coverage monitor (newscrawl/coverage.py): a layout change closes the job with
 # reason coverage_below_threshold and `scrapy crawl` exits 3.

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
 
 from newscrawl.seen import RedisSeenStore, SeenRecord, SeenStore, SeenTracker, SqliteSeenStore, open_store
 from tests.conftest import RedisServer
@@ -79,26 +85,59 @@ def test_recovery_commits_batches_whose_file_exists_and_drops_the_others(
     store.reserve(f"{done}#dead", {"a": rec("A", job="dead")})
     store.reserve(f"{lost}#dead", {"b": rec("B", job="dead")})
     # pretend a crashed process (a pid that does not exist) held the claims
-    dead_pid = 2**22 + 12345
-    if isinstance(store, SqliteSeenStore):
-        store.db.execute("UPDATE batch SET pid = ?", (dead_pid,))
-    else:
-        import json
-
-        for batch, raw in store.client.hgetall(store.batches_key).items():
-            info = json.loads(raw)
-            info["pid"] = dead_pid
-            store.client.hset(store.batches_key, batch, json.dumps(info))
-    assert store.recover() == (1, 1)
+    set_claim_owner(store, pid=2**22 + 12345)
+    assert store.recover(foreign_timeout=3600) == (1, 1, 0)
     assert set(store.lookup(["a", "b"])) == {"a"}
     assert store.pending_batches() == {}
 
 
+def set_claim_owner(store: SeenStore, **changes: Any) -> None:
+    """Rewrite who holds every pending batch (``host``, ``pid``, ``claimed_at``), as a crash leaves it."""
+    if isinstance(store, SqliteSeenStore):
+        for column, value in changes.items():
+            store.db.execute(f"UPDATE batch SET {column} = ?", (value,))
+    else:
+        assert isinstance(store, RedisSeenStore)
+        for batch, raw in store.client.hgetall(store.batches_key).items():
+            store.client.hset(store.batches_key, batch, json.dumps({**json.loads(raw), **changes}))
+
+
 def test_recovery_leaves_live_claims_alone(store: SeenStore, tmp_path: Path) -> None:
     store.reserve(f"{tmp_path / 'x.jsonl'}#live", {"a": rec("A", job="live")})
-    assert store.recover() == (0, 0)
+    assert store.recover(foreign_timeout=3600) == (0, 0, 0)
     ((host, pid, _),) = store.pending_batches().values()
     assert (host, pid) == (socket.gethostname(), os.getpid())
+
+
+def test_claims_of_another_host_are_given_up_after_the_timeout_only(
+    store: SeenStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.reserve(f"{tmp_path / 'x.jsonl'}#gone", {"a": rec("A", job="gone")})
+    set_claim_owner(store, host="node-that-crashed", pid=4242, claimed_at=time.time() - 600)
+    # younger than the timeout, or no timeout: the other host's to settle; the article stays claimed
+    assert store.recover(foreign_timeout=3600) == (0, 0, 0)
+    assert store.recover(foreign_timeout=0) == (0, 0, 0)
+    assert store.reserve("y#other", {"a": rec("A", job="other")}) == set()
+    store.abort("y#other")
+    set_claim_owner(store, claimed_at=time.time() - 7200)
+    assert store.recover(foreign_timeout=0) == (0, 0, 0)
+    with caplog.at_level(logging.WARNING, logger="newscrawl.seen"):
+        assert store.recover(foreign_timeout=3600) == (0, 0, 1)
+    assert "gave up the claims of" in caplog.text
+    assert "node-that-crashed (pid 4242)" in caplog.text
+    assert store.pending_batches() == {}
+    assert store.lookup(["a"]) == {}  # not seen: the next job fetches and writes it
+    assert store.reserve("y#other", {"a": rec("A", job="other")}) == {"a"}
+
+
+def test_a_tracker_gives_up_stale_foreign_claims_and_counts_them(store: SeenStore, tmp_path: Path) -> None:
+    store.reserve(f"{tmp_path / 'x.jsonl'}#gone", {"a": rec("A", job="gone")})
+    set_claim_owner(store, host="node-that-crashed", claimed_at=time.time() - 7200)
+    crawler = get_crawler(settings_dict={})
+    crawler.stats = MemoryStatsCollector(crawler)
+    SeenTracker(store, "new", crawler=crawler, claim_timeout=3600)
+    assert crawler.stats.get_value("newscrawl/seen_store/claims_given_up") == 1
+    assert store.pending_batches() == {}
 
 
 def test_reset(store: SeenStore) -> None:

@@ -213,7 +213,13 @@ class FmmSpider(scrapy.Spider):
             store = open_store(
                 settings.get("NEWSCRAWL_SEEN_STORE"), settings.get("NEWSCRAWL_STATE_DIR"), cls.site
             )
-            spider.seen_tracker = SeenTracker(store, spider.job, recrawl=spider.args.recrawl, crawler=crawler)
+            spider.seen_tracker = SeenTracker(
+                store,
+                spider.job,
+                recrawl=spider.args.recrawl,
+                crawler=crawler,
+                claim_timeout=settings.getfloat("NEWSCRAWL_CLAIM_TIMEOUT", 0),
+            )
         if not settings.get("NEWSCRAWL_CONTACT_URL") and spider.args.base_url == cls.public_origin:
             spider.logger.warning(
                 "NEWSCRAWL_CONTACT_URL is not set: the User-Agent names no contact for the "
