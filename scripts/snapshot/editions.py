@@ -131,7 +131,7 @@ class Edition:
     site: Site
     code: str  # edition code in the path and in /sitemaps/<code>/
     prefix: str  # "/fr"; "" for MCD
-    lang: str  # <html lang>, BCP 47 (SITE-NOTES §2.1)
+    lang: str  # hreflang tag, BCP 47 (SITE-NOTES §2.1); <html lang> unless html_lang says otherwise
     og_locale: str
     twitter: str
     dir: str = "ltr"
@@ -148,6 +148,11 @@ class Edition:
     xlang: str = ""  # lang= of the X share link (cn: zh-cn)
     rsslang: str = ""  # <language> of the RSS channel
     hreflang: list[tuple[str, str]] = field(default_factory=list)
+    html_lang: str = ""  # <html lang> where the site writes another tag than its hreflang one (es: es-419)
+
+    @property
+    def page_lang(self) -> str:
+        return self.html_lang or self.lang
 
     @property
     def base(self) -> str:
@@ -235,7 +240,7 @@ EDITIONS: dict[str, Edition] = {
             live_slug="direct",  # INVENTED
         ),
         _rfi("en", "en", "en_US", "RFI_En", rss=True, live_slug="live"),  # live slug INVENTED
-        _rfi("es", "es", "es_LA", "RFI_Es", live_slug="en-vivo"),
+        _rfi("es", "es", "es_LA", "RFI_Es", live_slug="en-vivo", html_lang="es-419"),
         _rfi("pt", "pt", "pt_PT", "RFI_Pt", live_slug="directo"),
         _rfi("br", "pt-BR", "pt_BR", "RFI_Br"),
         _rfi(

@@ -123,7 +123,7 @@ class Pages:
         ]
         lines = [
             "<!DOCTYPE html>",
-            f'<html dir="{ed.dir}" lang="{ed.lang}">',
+            f'<html dir="{ed.dir}" lang="{ed.page_lang}">',
             "    <head>",
             '        <meta charset="UTF-8" />',
             '        <meta name="viewport" content="width=device-width, initial-scale=1">',

@@ -156,7 +156,7 @@ def spider_section(site: SpiderSite, cards: dict[str, list[str]]) -> str:
         )
         + f": {len(arts)} articles. Document root `snapshots/{ed.site.key}/`, "
         + (f"path prefix `{prefix}/`." if prefix else "no path prefix (MCD paths carry no edition code).")
-        + f' `<html dir="{ed.dir}" lang="{ed.lang}">`, og:locale {ed.og_locale}, labels from the content file.'
+        + f' `<html dir="{ed.dir}" lang="{ed.page_lang}">`, og:locale {ed.og_locale}, labels from the content file.'
     )
     lines.append("")
     lines.append("Routes:")
@@ -326,13 +326,13 @@ which rewrites `snapshots/rfi/`, `snapshots/f24/`, `snapshots/mcd/`, this README
   on articles vs `root--<code>` + `page-builder--<code>` on listings). Daily archive pages use the class names third-party
   scrapers expect (`main div.o-archive-day ul.o-archive-day__list li.o-archive-day__list__entry a.a-archive-link`,
   SITE-NOTES §3.2); the page around them is invented.
-- **Per edition (SITE-NOTES §1.7, §1.8, §2.1, §6, §7):** `<html lang>` = the edition's BCP 47 tag (fr en es pt pt-BR
-  zh-Hans zh-Hant vi km ru uk fa sw ha bm ff; France 24 fr/en/es/ar; MCD ar), `dir="rtl"` for fa and ar, og:locale
+- **Per edition (SITE-NOTES §1.7, §1.8, §2.1, §6, §7):** `<html lang>` = the edition's BCP 47 tag (fr en es-419 pt
+  pt-BR zh-Hans zh-Hant vi km ru uk fa sw ha bm ff; France 24 fr/en/es/ar; MCD ar), `dir="rtl"` for fa and ar, og:locale
   from §2.1 (France 24 en en_US and es es_LA, MCD ar_AR: inferred), fb app ids (RFI 113191652055439, F24 121241974571942,
   MCD 391420110887706), image hosts s.rfi.fr / s.france24.com / s.mc-doualiya.com, newsletter link
   `https://emailing.<domain>/<code>/subscribe`, short-link domains rfi.my / f24.my / mc-d.co. Labels, site name, titles,
-  sections and texts come from the content files. The real rfi.fr/es head has `lang="es-419"`; this snapshot uses the
-  hreflang value `es` for rfi_es.
+  sections and texts come from the content files. rfi_es pages say `lang="es-419"` as the real rfi.fr/es head does,
+  while its hreflang tag (and the items' `language`) is `es`.
 - **Invented:** the header navigation and footer markup (plain elements without FMM classes), live-page slugs where
   SITE-NOTES gives none (fr `direct`, en `live`, others from the "live" label), tag-page slugs (the tag name, slugified
   like the titles), Twitter handles other than those in SITE-NOTES, CSS hashes, image UUIDs, file names and `srcset`
