@@ -810,9 +810,9 @@ def main() -> None:
 def seen_store_kb_per_article(snapshot: crawl_snapshot.Snapshot) -> float:
     """Memory newscrawl keeps per article for the seen-store and in-run dedup, measured with tracemalloc.
 
-    As the crawl holds them: the spider's ``_queued`` set of 16-byte key digests, the tracker's
-    ``_known`` map (full keys), the dedup pipeline's set of digests and the feed storage's
-    records at close.
+    As a first crawl holds them: the spider's ``_queued`` set of 16-byte key digests, the
+    tracker's ``_unwritten`` set of digests (the store knew none of them), the dedup pipeline's
+    set of digests and the feed storage's records at close.
     """
     from newscrawl.seen import SeenRecord
     from newscrawl.utils.urls import key_digest, url_key
@@ -822,7 +822,7 @@ def seen_store_kb_per_article(snapshot: crawl_snapshot.Snapshot) -> float:
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     keys = [url_key(u) for u in urls]
-    queued, known = {key_digest(k) for k in keys}, dict.fromkeys(keys)
+    queued, known = {key_digest(k) for k in keys}, {key_digest(k) for k in keys}
     dedup = {key_digest(url_key(u)) for u in urls}
     records = {u: SeenRecord(u, "2024-02-29T00:00:00+00:00", "0" * 64, "job") for u in urls}
     del keys

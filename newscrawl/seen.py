@@ -406,10 +406,13 @@ class SeenTracker:
         self.job = job
         self.recrawl = recrawl
         self.crawler = crawler  # its stats exist only once the crawl has started
-        # records looked up in this job (None: not seen), so that a link met again in
-        # another source costs no lookup yet can still announce a newer version
-        self._known: dict[str, SeenRecord | None] = {}
-        self._counted: set[str] = set()
+        # what this job looked up, by key_digest(): the modification time an earlier job wrote the
+        # article with ("" when it had none), or that no job wrote it; so that a link met again in
+        # another source costs no lookup yet can still announce a newer version. 16-byte digests
+        # and one string per article: a backfill meets hundreds of thousands.
+        self._written: dict[bytes, str] = {}
+        self._unwritten: set[bytes] = set()
+        self._counted: set[bytes] = set()
         committed, dropped, given_up = store.recover(foreign_timeout=claim_timeout)
         if committed or dropped:
             logger.info(
@@ -431,21 +434,30 @@ class SeenTracker:
         """Keys (of ``{key: modified hint}``) already written, unless the hint shows a newer version."""
         if self.recrawl or not candidates:
             return set()
-        unknown = [k for k in candidates if k not in self._known]
+        from newscrawl.utils.urls import key_digest
+
+        digests = {key: key_digest(key) for key in candidates}
+        unknown = [k for k, d in digests.items() if d not in self._written and d not in self._unwritten]
         if unknown:
             found = self.store.lookup(unknown)
-            self._known.update({k: found.get(k) for k in unknown})
+            for key in unknown:
+                record = found.get(key)
+                if record is None:
+                    self._unwritten.add(digests[key])
+                else:
+                    self._written[digests[key]] = record.modified or ""
         skip = set()
         for key, hint in candidates.items():
-            record = self._known[key]
-            if record is None:
+            digest = digests[key]
+            modified = self._written.get(digest)
+            if modified is None:
                 continue
-            if hint and (record.modified is None or hint > record.modified):
+            if hint and (not modified or hint > modified):
                 self._inc("refetch_updated")
                 continue
             skip.add(key)
-            if key not in self._counted:
-                self._counted.add(key)
+            if digest not in self._counted:
+                self._counted.add(digest)
                 self._inc("skipped")
         return skip
 

@@ -155,6 +155,27 @@ def test_tracker_skips_seen_unless_a_newer_version_is_announced(store: SeenStore
     assert SeenTracker(store, "full", recrawl=True).to_skip({"k1": None}) == set()
 
 
+def test_tracker_remembers_lookups_and_compares_hints_with_what_was_written(store: SeenStore) -> None:
+    old = "2024-02-01T00:00:00+00:00"
+    store.reserve("f#old", {"k1": rec("U1", job="old"), "k2": rec("U2", job="old", modified=None)})
+    store.commit("f#old")
+    crawler = get_crawler(settings_dict={})
+    crawler.stats = MemoryStatsCollector(crawler)
+    tracker = SeenTracker(store, "new", crawler=crawler)
+    looked_up: list[list[str]] = []
+    lookup = store.lookup
+    store.lookup = lambda keys: looked_up.append(list(keys)) or lookup(keys)  # type: ignore[method-assign]
+    assert tracker.to_skip({"k1": None, "k2": None, "k3": None}) == {"k1", "k2"}
+    # met again (another source): no second lookup; hints are compared with the written modification time
+    newer, older = "2024-03-01T00:00:00+00:00", "2024-01-01T00:00:00+00:00"
+    assert tracker.to_skip({"k1": older, "k2": older, "k3": None}) == {"k1"}  # k2 was written with none
+    assert tracker.to_skip({"k1": newer}) == set()
+    assert tracker.to_skip({"k1": old, "k4": None}) == {"k1"}
+    assert looked_up == [["k1", "k2", "k3"], ["k4"]]
+    assert crawler.stats.get_value("newscrawl/seen_store/skipped") == 2  # each article counted once
+    assert crawler.stats.get_value("newscrawl/seen_store/refetch_updated") == 2
+
+
 def test_stores_are_per_site(tmp_path: Path) -> None:
     a, b = open_store(None, tmp_path, "rfi"), open_store(None, tmp_path, "f24")
     a.reserve("f#j", {"k": rec("U")})
