@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 from parsel import Selector
 
-from newscrawl.pages.article import ArticleRead, _decode, decode_page, html_selector, read_article
+from newscrawl.pages.article import ArticleRead, decode_page, html_selector, read_article
 from newscrawl.pages.fmm import FmmArticlePage
 from newscrawl.utils.urls import _normalize_segment
 from tests.conftest import SNAPSHOT
@@ -24,7 +24,7 @@ TEXT = PAGE.read_text("utf-8")
 
 def read_from_text(body: bytes, encoding: str) -> ArticleRead:
     """read_article as it reads a page it does not parse from its bytes."""
-    text, repaired = decode_page(body, encoding)
+    text, repaired, _ = decode_page(body, encoding)
     page = FmmArticlePage(Selector(text=text), URL, text)
     if not page.is_article():
         return ArticleRead("not_article", repaired_encoding=repaired)
@@ -35,7 +35,7 @@ def read_from_text(body: bytes, encoding: str) -> ArticleRead:
 
 def test_a_utf8_page_is_parsed_from_its_bytes_and_others_from_their_text() -> None:
     for name, (body, encoding) in BODIES.items():
-        text, _, codec = _decode(body, encoding)
+        text, _, codec = decode_page(body, encoding)
         selector = html_selector(body, text, codec)
         # parsel's HTML parse makes lxml.html elements, the parse of the bytes plain lxml ones
         from_bytes = selector.type == "html" and not isinstance(selector.root, lxml.html.HtmlElement)

@@ -40,8 +40,8 @@ class ArticleRead:
     repaired_encoding: str | None = None
 
 
-def decode_page(body: bytes, encoding: str) -> tuple[str, str | None]:
-    """The page's text, and the charset used when it is not ``encoding``.
+def decode_page(body: bytes, encoding: str) -> tuple[str, str | None, str]:
+    """The page's text, the charset used when it is not ``encoding``, and the codec that decoded it.
 
     ``encoding`` is Scrapy's ``response.encoding`` (HTTP header first). When
     the HTML's ``<meta charset>`` names another encoding that decodes the
@@ -49,12 +49,6 @@ def decode_page(body: bytes, encoding: str) -> tuple[str, str | None]:
     page UTF-8 whatever it holds exist. Otherwise the text is exactly
     Scrapy's ``response.text``.
     """
-    text, repaired, _ = _decode(body, encoding)
-    return text, repaired
-
-
-def _decode(body: bytes, encoding: str) -> tuple[str, str | None, str]:
-    """:func:`decode_page`, and the name of the codec that decoded the page."""
     declared = html_body_declared_encoding(body)
     if declared:
         try:
@@ -96,7 +90,7 @@ def html_selector(body: bytes, text: str, codec: str) -> Selector:
 
 def read_article(page_class: type[FmmArticlePage], body: bytes, encoding: str, url: str) -> ArticleRead:
     """Decode, parse and read one article page; ``url`` is its public URL."""
-    text, repaired, codec = _decode(body, encoding)
+    text, repaired, codec = decode_page(body, encoding)
     page = page_class(html_selector(body, text, codec), url, text)
     if not page.is_article():
         return ArticleRead(NOT_ARTICLE, repaired_encoding=repaired)
