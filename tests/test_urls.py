@@ -2,9 +2,11 @@ import html
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import newscrawl.utils.urls as urls_module
 from newscrawl.utils.urls import (
     TRACKING_PARAMS,
     clean_url,
@@ -138,6 +140,39 @@ def test_plain_path_text_is_what_the_long_way_gives() -> None:
         assert url_key(url) == url, path
         assert decoded_path(url) == text, path
     assert shortcut > 2000  # the check is not vacuous: many paths take the shortcut
+
+
+def test_urls_in_key_form_are_what_the_long_way_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(11)
+    origins = [
+        "https://www.rfi.fr", "http://www.rfi.fr", "HTTPS://www.rfi.fr", "https://WWW.RFI.FR", "https://www.rfi.fr.",
+        "https://www.rfi.fr:443", "https://www.rfi.fr:8080", "https://user@www.rfi.fr", "https://-x.example",
+        "https://a_b.example", "https://xn--fiq228c.example", "https://127.0.0.1", "https://[::1]", "https://exämple.com",
+        "ftp://www.rfi.fr", "https://www.mc-doualiya.com", "https://s.rfi.fr",
+    ]  # fmt: skip
+    urls = [rng.choice(origins) + path for path in fuzzed_paths(20000)] + [o + "/" for o in origins]
+    urls += [ORIGIN + h for h in snapshot_hrefs() if h.startswith("/")]
+    fast = {u: (urls_module.in_key_form(u), _try(clean_url, u), url_key_or_error(u)) for u in urls}
+    monkeypatch.setattr(urls_module, "in_key_form", lambda url: False)
+    shortcut = 0
+    for url, (in_form, cleaned, key) in fast.items():
+        assert cleaned == _try(clean_url, url), url
+        assert key == url_key_or_error(url), url
+        if in_form:
+            shortcut += 1
+            assert cleaned == key == url, url
+    assert shortcut > 500
+
+
+def _try(function: Any, url: str) -> str:
+    try:
+        return str(function(url))
+    except ValueError as exc:
+        return f"ValueError: {exc}"
+
+
+def url_key_or_error(url: str) -> str:
+    return _try(url_key, url)
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,10 @@ _ESCAPED_RUN = re.compile(r"(?:%[89A-F][0-9A-F])+")
 # a root-relative path of unreserved characters and uppercase escapes of non-ASCII bytes, the form FMM
 # pages link their articles with; no query, fragment or reserved character for clean_url or w3lib to rewrite
 _PLAIN_PATH = re.compile(r"(?:/(?:[A-Za-z0-9_.~-]|%[89A-F][0-9A-F])*)+")
+# scheme and host as clean_url and w3lib write them, up to the path
+_PLAIN_ORIGIN = re.compile(
+    r"https?://[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?=/)"
+)
 
 
 def _decode_run(match: re.Match[str]) -> str:
@@ -133,6 +137,8 @@ def clean_url(url: str) -> str:
 
     Raises :class:`ValueError` for a URL that is not absolute http(s).
     """
+    if in_key_form(url):
+        return url
     safe = safe_url_string(url.strip())
     parts = urlsplit(safe)
     scheme = parts.scheme.lower()
@@ -150,6 +156,8 @@ def url_key(url: str, *, clean: bool = False) -> str:
 
     ``clean=True`` says ``url`` already is :func:`clean_url`'s output (it is idempotent).
     """
+    if in_key_form(url):
+        return url
     return canonicalize_url(url if clean else clean_url(url))
 
 
@@ -185,6 +193,18 @@ def plain_path_text(path: str) -> str | None:
     except UnicodeDecodeError:
         return None
     return text if unicodedata.is_normalized("NFC", text) else None
+
+
+def in_key_form(url: str) -> bool:
+    """True when ``url`` is its own :func:`clean_url` and :func:`url_key`, as most links are.
+
+    A lowercase ``http``/``https`` scheme and host name (no port, user info or
+    trailing dot) followed by a :func:`plain_path_text` path: the checks cost
+    ~5 µs, and spare the ~20 µs of cleaning and the ~20 µs of w3lib's
+    canonicalization. False says nothing: the long way decides.
+    """
+    match = _PLAIN_ORIGIN.match(url)
+    return match is not None and plain_path_text(url[match.end() :]) is not None
 
 
 def decoded_path(url: str) -> str:
