@@ -180,10 +180,22 @@ class AtomicFileFeedStorage:
 
 @contextmanager
 def _locked(directory: Path) -> Iterator[None]:
-    """An exclusive ``flock`` on ``directory`` (no lock file is left behind), released on exit."""
-    fd = os.open(directory, os.O_RDONLY)
+    """An exclusive ``flock`` on ``directory`` (no lock file is left behind), released on exit.
+
+    Where the file system cannot lock (some network mounts), the file is
+    still published, with a warning: as it was before jobs took turns.
+    """
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError as exc:
+        logger.warning("cannot lock %s (%s); appending without waiting for other jobs", directory, exc)
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            logger.warning("cannot lock %s (%s); appending without waiting for other jobs", directory, exc)
         yield
     finally:
         os.close(fd)  # closing releases the lock

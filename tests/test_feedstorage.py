@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
+import logging
 import multiprocessing
 import os
 from pathlib import Path
@@ -110,6 +113,24 @@ def test_jobs_appending_to_one_file_at_once_keep_every_line(tmp_path: Path) -> N
     assert len(urls) == 2000
     assert set(urls) == {f"https://x/{w}/{r}/{i}" for w in range(4) for r in range(25) for i in range(20)}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.jsonl"]  # no part or lock file left
+
+
+def test_a_file_system_that_cannot_lock_still_gets_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    target = tmp_path / "o.jsonl"
+    target.write_bytes(line("https://x/1"))
+    feed = storage(target, None, overwrite=False)
+    fh = feed.open(None)  # type: ignore[arg-type]
+    fh.write(line("https://x/2"))
+    with caplog.at_level(logging.WARNING, logger="newscrawl.feedstorage"):
+        feed.store(fh)
+    assert target.read_bytes() == line("https://x/1") + line("https://x/2")
+    assert f"cannot lock {tmp_path} ([Errno {errno.ENOLCK}] No locks available)" in caplog.text
 
 
 def test_a_failed_rename_aborts_the_claims(
