@@ -161,6 +161,13 @@ def test_link_shortcut_gives_what_the_long_way_gives(spider: RfiCnSpider, base: 
     )
 
 
+@pytest.mark.parametrize("value", ["-1", "soon", "nan"])
+def test_a_bad_claim_timeout_is_refused_with_its_name(value: str) -> None:
+    crawler = get_crawler(RfiCnSpider, settings_dict={"NEWSCRAWL_CLAIM_TIMEOUT": value})
+    with pytest.raises(ValueError, match=rf"NEWSCRAWL_CLAIM_TIMEOUT must be a number of seconds.*'{value}'"):
+        RfiCnSpider.from_crawler(crawler, base_url=BASE)
+
+
 def test_max_articles_caps_article_requests() -> None:
     crawler = get_crawler(RfiCnSpider)
     spider = RfiCnSpider.from_crawler(crawler, base_url=BASE, max_articles="2")

@@ -209,6 +209,15 @@ class FmmSpider(scrapy.Spider):
         ):
             # a Scrapyd job with the default feed: concurrent jobs must never share a file
             settings.set("FEEDS", {scrapyd_uri: _default_feed()}, priority="spider")
+        try:
+            claim_timeout = settings.getfloat("NEWSCRAWL_CLAIM_TIMEOUT", 0)
+        except ValueError:
+            claim_timeout = -1
+        if not claim_timeout >= 0:  # also NaN
+            raise ValueError(
+                "NEWSCRAWL_CLAIM_TIMEOUT must be a number of seconds, 0 for never, not "
+                f"{settings.get('NEWSCRAWL_CLAIM_TIMEOUT')!r}"
+            )
         if settings.getbool("NEWSCRAWL_SEEN_STORE_ENABLED", True):
             store = open_store(
                 settings.get("NEWSCRAWL_SEEN_STORE"), settings.get("NEWSCRAWL_STATE_DIR"), cls.site
@@ -218,7 +227,7 @@ class FmmSpider(scrapy.Spider):
                 spider.job,
                 recrawl=spider.args.recrawl,
                 crawler=crawler,
-                claim_timeout=settings.getfloat("NEWSCRAWL_CLAIM_TIMEOUT", 0),
+                claim_timeout=claim_timeout,
             )
         if not settings.get("NEWSCRAWL_CONTACT_URL") and spider.args.base_url == cls.public_origin:
             spider.logger.warning(
