@@ -37,6 +37,11 @@ def load_fixture(path: Path) -> dict[str, Any]:
     return data
 
 
+def article_fixtures(spider: str) -> list[dict[str, Any]]:
+    """The expected items of a spider's saved article pages (``tests/fixtures/<spider>/*.json``)."""
+    return [load_fixture(p) for p in sorted((FIXTURES / spider).glob("*.json"))]
+
+
 def extract(html: str, url: str) -> dict[str, Any]:
     """Page parser + body cleaning, as the spider and CleanBodyPipeline apply them."""
     fields = FmmArticlePage.from_html(html, url).fields()

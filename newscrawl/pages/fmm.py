@@ -18,6 +18,7 @@ from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import css2xpath
 
+from newscrawl.utils.body import drop_tree
 from newscrawl.utils.text import collapse, parse_iso_datetime, parse_paris_display_date
 
 # a class test as parsel's translator writes it, on an element step with an axis and no other predicate
@@ -64,18 +65,6 @@ def _text(element: etree._Element) -> str:
 def _is_word(char: str) -> bool:
     r"""What ``\w`` matches in a ``str`` pattern (for a ``\b`` test)."""
     return char.isalnum() or char == "_"
-
-
-def _drop_tree(element: etree._Element) -> None:
-    """Remove ``element`` and its subtree, keeping its tail (lxml.html's ``drop_tree`` on any element)."""
-    parent = element.getparent()
-    if element.tail:
-        previous = element.getprevious()
-        if previous is None:
-            parent.text = (parent.text or "") + element.tail
-        else:
-            previous.tail = (previous.tail or "") + element.tail
-    parent.remove(element)
 
 
 def _first_text(nodes: list[etree._Element]) -> str | None:
@@ -132,11 +121,6 @@ class FmmArticlePage:
         self._article: etree._Element | None = articles[0] if articles else None
         #: where the article's fields are searched: the article element, else the whole page
         self._scope: etree._Element = self._root if self._article is None else self._article
-
-    @cached_property
-    def article(self) -> Selector:
-        """The article element (its fields are searched there only), else the whole page."""
-        return self.sel if self._article is None else self.sel.css(self.ARTICLE)[0]
 
     @classmethod
     def from_html(cls, text: str, url: str) -> FmmArticlePage:
@@ -254,7 +238,7 @@ class FmmArticlePage:
             value = self._page_value(query)
             if value and value.strip():
                 return urljoin(self.url, value.strip())
-        share = _first(_query(self.SHARE_FACEBOOK)(self._root))
+        share = self._page_value(self.SHARE_FACEBOOK)
         if share:
             # redirect_uri holds the article URL, percent-encoded twice in the href
             redirect = parse_qs(urlsplit(share).query).get("redirect_uri")
@@ -283,7 +267,7 @@ class FmmArticlePage:
         if body is None:
             return ""
         for svg in list(body.iterdescendants("{*}svg")):  # any namespace, as local-name()='svg'
-            _drop_tree(svg)
+            drop_tree(svg)
         html: str = etree.tostring(body, method="html", encoding="unicode", with_tail=False)
         return html
 

@@ -56,8 +56,8 @@ def _is_junk(element: etree._Element) -> bool:
     return bool(classes) and not JUNK_CLASSES.isdisjoint(classes.split())
 
 
-def _drop_tree(element: etree._Element) -> None:
-    """Remove ``element`` and its subtree, keeping its tail (``lxml.html``'s ``drop_tree``)."""
+def drop_tree(element: etree._Element) -> None:
+    """Remove ``element`` and its subtree, keeping its tail (``lxml.html``'s ``drop_tree`` on any element)."""
     parent = element.getparent()
     if element.tail:
         previous = element.getprevious()
@@ -81,7 +81,7 @@ def _remove_junk(root: etree._Element) -> None:
             walk.skip_subtree()
     for element in junk:
         if element.getparent() is not None:
-            _drop_tree(element)
+            drop_tree(element)
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})

@@ -40,9 +40,16 @@ from newscrawl.browser import (
 )
 from newscrawl.spiders.rfi import RfiCnSpider
 from tests.browser_server import Protected, is_article_path, js_shell, serve_protected
-from tests.conftest import FIXTURES, ROOT, SNAPSHOT, load_fixture, read_jsonl, run_crawl, serve
+from tests.conftest import (
+    ROOT,
+    SNAPSHOT,
+    article_fixtures,
+    read_jsonl,
+    run_crawl,
+    serve,
+)
 
-FIXTURE_DATA = [load_fixture(p) for p in sorted((FIXTURES / "rfi_cn").glob("*.json"))]
+FIXTURE_DATA = article_fixtures("rfi_cn")
 EXPECTED = {f["url"]: f for f in FIXTURE_DATA}
 CONTACT = "mailto:crawl-ops@example.org"
 USER_AGENT = f"newscrawl/{__version__} (+{CONTACT})"

@@ -19,16 +19,12 @@ from scrapy.utils.project import get_project_settings
 from newscrawl.editions import url_date
 from newscrawl.pipelines.validation import article_validator
 from newscrawl.utils.urls import decoded_path
-from tests.conftest import FIXTURES, SNAPSHOTS, load_fixture, read_jsonl, run_crawl, serve
+from tests.conftest import SNAPSHOTS, article_fixtures, read_jsonl, run_crawl, serve
 
 LOADER = SpiderLoader.from_settings(get_project_settings())
 RECENT = {"section", "rss", "sitemap"}
 BACKFILL = {"contents", "archive"}
 VIA = {"section": "section", "rss": "rss", "sitemap": "sitemap", "contents": "sitemap", "archive": "archive"}
-
-
-def fixtures(spider: str) -> list[dict[str, Any]]:
-    return [load_fixture(p) for p in sorted((FIXTURES / spider).glob("*.json"))]
 
 
 def path_of(url: str) -> str:
@@ -76,7 +72,7 @@ def test_recent_crawl_item_by_item(
     expected = {
         f["url"]: f
         for name in editions
-        for f in fixtures(name)
+        for f in article_fixtures(name)
         if RECENT & set(f.get("sources", ["section"]))
     }
     assert expected, f"no recent fixtures for {editions}"
@@ -111,7 +107,7 @@ WINDOWS = [
 def test_backfill_window_selects_exactly_its_articles(
     tmp_path: Path, spider: str, site: str, since: date, until: date
 ) -> None:
-    every = fixtures(spider)
+    every = article_fixtures(spider)
     expected = {f["url"]: f for f in every if since <= url_date(path_of(f["url"])) <= until}
     outside = {path_of(f["url"]) for f in every} - {path_of(u) for u in expected}
     assert expected, "the window holds no article"

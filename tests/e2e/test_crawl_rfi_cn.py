@@ -13,9 +13,16 @@ from newscrawl import __version__
 from newscrawl.items import FIELD_NAMES
 from newscrawl.pipelines.validation import article_validator
 from newscrawl.spiders.rfi import RfiCnSpider
-from tests.conftest import FIXTURES, SNAPSHOT, Served, load_fixture, read_jsonl, run_crawl, serve
+from tests.conftest import (
+    SNAPSHOT,
+    Served,
+    article_fixtures,
+    read_jsonl,
+    run_crawl,
+    serve,
+)
 
-FIXTURE_DATA = [load_fixture(p) for p in sorted((FIXTURES / "rfi_cn").glob("*.json"))]
+FIXTURE_DATA = article_fixtures("rfi_cn")
 EXPECTED = {f["url"]: f for f in FIXTURE_DATA}
 CONTACT = "mailto:crawl-ops@example.org"
 NOT_ARTICLES = ("/cn/关键词/", "/cn/直播/", "/cn/auteur/", "/cn/preview/")

@@ -18,19 +18,18 @@ import pytest
 from newscrawl.editions import url_date
 from newscrawl.utils.urls import decoded_path
 from tests.conftest import (
-    FIXTURES,
     OFFLINE_SETTINGS,
     ROOT,
     SNAPSHOT,
     RedisServer,
     Served,
+    article_fixtures,
     crawl_env,
-    load_fixture,
     run_crawl,
     serve,
 )
 
-CN = [load_fixture(p) for p in sorted((FIXTURES / "rfi_cn").glob("*.json"))]
+CN = article_fixtures("rfi_cn")
 ALL_URLS = sorted(f["url"] for f in CN)
 
 

@@ -39,19 +39,18 @@ from newscrawl.editions import url_date
 from newscrawl.snapshot_server import SnapshotHandler, make_server
 from newscrawl.utils.urls import decoded_path
 from tests.conftest import (
-    FIXTURES,
     ROOT,
     SNAPSHOT,
     RedisServer,
     Served,
+    article_fixtures,
     free_port,
-    load_fixture,
     read_jsonl,
     running,
     serve,
 )
 
-FIXTURE_DATA = [load_fixture(p) for p in sorted((FIXTURES / "rfi_cn").glob("*.json"))]
+FIXTURE_DATA = article_fixtures("rfi_cn")
 EXPECTED = {f["url"]: f for f in FIXTURE_DATA}
 PROJECT = "newscrawl"
 VERSION = "r1"
