@@ -23,7 +23,7 @@ from lxml import etree
 from parsel import Selector
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
-from newscrawl.pages.fmm import FmmArticlePage
+from newscrawl.pages.base import ArticlePage
 
 OK = "ok"
 NOT_ARTICLE = "not_article"
@@ -34,7 +34,7 @@ BROKEN_STRUCTURE = "broken_structure"
 class ArticleRead:
     #: :data:`OK`, :data:`NOT_ARTICLE` (no article template) or :data:`BROKEN_STRUCTURE` (body cut short)
     status: str
-    #: :meth:`FmmArticlePage.fields` when ``status`` is :data:`OK`
+    #: :meth:`ArticlePage.fields` when ``status`` is :data:`OK`
     fields: dict[str, Any] | None = None
     #: the HTML's own charset, used because the one Scrapy resolved (from HTTP) misread the page
     repaired_encoding: str | None = None
@@ -62,7 +62,7 @@ def decode_page(body: bytes, encoding: str) -> tuple[str, str | None, str]:
 
 #: the parser of parsel's ``Selector(text=...)`` (``create_root_node``: lxml.html's, recover, huge_tree), made
 #: once, with lxml's plain elements: the same libxml2 tree without lxml.html's Python class lookup for
-#: each element a query returns (FmmArticlePage uses no lxml.html element method)
+#: each element a query returns (the page classes use no lxml.html element method)
 _HTML_PARSER = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
 
 
@@ -88,7 +88,7 @@ def html_selector(body: bytes, text: str, codec: str) -> Selector:
     return Selector(text=text)
 
 
-def read_article(page_class: type[FmmArticlePage], body: bytes, encoding: str, url: str) -> ArticleRead:
+def read_article(page_class: type[ArticlePage], body: bytes, encoding: str, url: str) -> ArticleRead:
     """Decode, parse and read one article page; ``url`` is its public URL."""
     text, repaired, codec = decode_page(body, encoding)
     page = page_class(html_selector(body, text, codec), url, text)

@@ -10,56 +10,18 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
-from parsel.csstranslator import css2xpath
 
+from newscrawl.pages.base import _TEXT_NODES, ArticlePage, _first, _first_text, _query, _text
 from newscrawl.utils.body import drop_tree
 from newscrawl.utils.text import collapse, parse_iso_datetime, parse_paris_display_date
 
-# a class test as parsel's translator writes it, on an element step with an axis and no other predicate
-_CLASS_TEST = re.compile(
-    r"::([a-z0-9]+|\*)\[@class and contains\(@class, '([^']+)'\) and "
-    r"contains\(concat\(' ', normalize-space\(@class\), ' '\), ' \2 '\)\](?=/|$)"
-)
-
-
-def _class_test_on_attribute(match: re.Match[str]) -> str:
-    """``*[class test]`` as ``*/@class[same test]/..``: the same elements, found in half the time.
-
-    libxml2 evaluates a step's predicate once per element (a ``*`` step over
-    an article visits ~150); on the ``@class`` step it runs only for the
-    elements that have one. The parent of a matching ``class`` attribute is
-    exactly an element that passes the test, and node-sets keep document order.
-    """
-    tag, name = match.groups()
-    test = f"contains(., '{name}') and contains(concat(' ', normalize-space(.), ' '), ' {name} ')"
-    return f"::{tag}/@class[{test}]/.."
-
-
-@cache
-def _query(css: str) -> etree.XPath:
-    """``css`` compiled once, as parsel's ``Selector.css`` translates it.
-
-    The compiled XPath is evaluated on lxml elements directly: parsel's
-    ``.css()`` wraps every call and every result in a Selector (~10 µs a
-    query, ~20 queries a page). Keyed by the CSS text, so a subclass that
-    overrides a selector constant gets its own.
-    """
-    return etree.XPath(_CLASS_TEST.sub(_class_test_on_attribute, css2xpath(css)), smart_strings=False)
-
-
-_TEXT_NODES = etree.XPath(".//text()", smart_strings=False)
 _PARAGRAPHS = etree.XPath(".//p")
-
-
-def _text(element: etree._Element) -> str:
-    """The text nodes under ``element`` joined by spaces, whitespace collapsed (as parsel's ``.//text()``)."""
-    return collapse(" ".join(_TEXT_NODES(element)))
 
 
 def _is_word(char: str) -> bool:
@@ -67,20 +29,7 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _first_text(nodes: list[etree._Element]) -> str | None:
-    for node in nodes:
-        text = _text(node)
-        if text:
-            return text
-    return None
-
-
-def _first(values: list[str]) -> str | None:
-    """What parsel's ``SelectorList.get()`` returns for attribute or text results."""
-    return values[0] if values else None
-
-
-class FmmArticlePage:
+class FmmArticlePage(ArticlePage):
     """One article page of the FMM CMS.
 
     ``url`` is the page's public URL (``https://www.rfi.fr/...``): relative
@@ -89,6 +38,9 @@ class FmmArticlePage:
 
     ARTICLE = "article.t-content__article-wrapper"
     TITLE = "h1.t-content__title"
+    #: what the browser middleware waits for (ARTICLE or TITLE); JUNK stays empty: the FMM junk rules
+    #: are those of newscrawl.utils.body, applied to every body by the cleaning pipeline
+    READY_SELECTOR = "article.t-content__article-wrapper, h1.t-content__title"
     LEAD = "p.t-content__chapo"
     DATE_TIMES = ".t-content__dates .m-pub-dates__date time"
     BODY = "div.t-content__body"
