@@ -240,7 +240,7 @@ SCHEMA_CASES: list[tuple[str, Any]] = [
     ("image", {"url": "s.rfi.fr/a.jpg", "caption": None, "credit": None}),
     ("image", {"url": "https://s.rfi.fr/a.jpg", "caption": "", "credit": None}),
     ("content_hash", "A" * 64),
-    ("site", "bbc"),
+    ("site", "cnn"),
     ("edition", "cmn"),
     ("language", "zh_Hans"),
     ("language", "es-419"),

@@ -24,6 +24,8 @@ from parsel import Selector
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
 from newscrawl.pages.base import ArticlePage
+from newscrawl.utils.body import clean_body, content_hash
+from newscrawl.utils.urls import clean_url
 
 OK = "ok"
 NOT_ARTICLE = "not_article"
@@ -122,3 +124,26 @@ def has_article_markup(body: bytes) -> bool:
                 return True
             position = body.find(marker, end)
     return False
+
+
+class NotAnArticle(ValueError):
+    """A saved page that :func:`page_item` cannot read as an article (the reason is the message)."""
+
+
+def page_item(page_class: type[ArticlePage], body: bytes, url: str) -> dict[str, Any]:
+    """The fields a crawl writes for one saved article page, without a crawler.
+
+    :func:`read_article` (as a parse worker runs it), then what the URL and
+    body-cleaning pipelines do: the clean ``url``, ``body``, ``body_html`` and
+    ``content_hash``. The spider's fields (``site``, ``edition``,
+    ``language``, ``discovered_via``, ``crawled_at``) are not included.
+    Raises :class:`NotAnArticle` when the page is not read.
+    """
+    read = read_article(page_class, body, "utf-8", url)
+    if read.status != OK or read.fields is None:
+        raise NotAnArticle(f"{page_class.__name__} does not read {url} as an article: {read.status}")
+    fields = dict(read.fields)
+    fields["url"] = clean_url(fields["url"])
+    cleaned = clean_body(fields["body_html"], fields["url"])
+    fields.update(body=cleaned.text, body_html=cleaned.html, content_hash=content_hash(cleaned.text))
+    return fields

@@ -34,6 +34,10 @@ class BbcArticlePage(ArticlePage):
         "div[data-component='tag-list-block']",
     )
 
+    #: not on the saved page
+    OG_URL = ""
+    TAGS_META = ""
+
     TITLE = "article div[data-component='headline-block'] h1"
     BODY = "article"
     AUTHORS = "article div[data-component='byline-block'] span[data-testid='byline-contributors']"

@@ -30,7 +30,7 @@ class DwArticlePage(ArticlePage):
     SITE = "dw"
 
     ARTICLE = "article div.content-area div.rich-text, div#bodyContent div.longText"
-    READY_SELECTOR = "article div.content-area div.rich-text p"
+    READY_SELECTOR = "article div.content-area div.rich-text p, div#bodyContent div.longText p"
     #: inside the body: in-text ad slots, embedded video players (title, player, "enable JavaScript"
     #: notice), and the legacy template's inline pictures (their captions are paragraphs)
     JUNK = ("span.rich-text-ad", "div.vjs-wrapper", "div.picBox")
