@@ -55,7 +55,7 @@ def draft(body: bytes, args: argparse.Namespace) -> dict[str, Any]:
         fields = page_item(page_class, body, args.url)
     except NotAnArticle as exc:
         raise SystemExit(f"save_fixture: {exc}") from None
-    language = args.language or Selector(text=body.decode("utf-8")).xpath("/html/@lang").get()
+    language = args.language or Selector(text=body.decode("utf-8", "replace")).xpath("/html/@lang").get()
     fields.update(
         site=getattr(page_class, "SITE", None),
         edition=args.spider.partition("_")[2] or None,
@@ -86,20 +86,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--provenance", required=True, help="where the saved page comes from")
     parser.add_argument("--language", help="BCP 47 tag of the edition (default: the page's <html lang>)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing fixture")
+    parser.add_argument("--fixtures", type=Path, default=FIXTURES, help="default: tests/fixtures")
     args = parser.parse_args(argv)
 
+    if not args.page.is_file():
+        print(f"save_fixture: no such page file: {args.page}", file=sys.stderr)
+        return 1
     body = args.page.read_bytes()
-    folder = FIXTURES / args.spider
+    folder = args.fixtures / args.spider
     page_file, json_file = folder / f"{args.stem}.html.gz", folder / f"{args.stem}.json"
     if not args.force and (page_file.exists() or json_file.exists()):
-        where = json_file.relative_to(ROOT)
-        print(f"save_fixture: {where} exists (use --force to overwrite)", file=sys.stderr)
+        print(f"save_fixture: {json_file} exists (use --force to overwrite)", file=sys.stderr)
         return 1
     fixture = draft(body, args)
     folder.mkdir(parents=True, exist_ok=True)
     page_file.write_bytes(gzip.compress(body, mtime=0))
     json_file.write_text(json.dumps(fixture, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    print(f"wrote {page_file.relative_to(ROOT)} and {json_file.relative_to(ROOT)}: DRAFT, review it")
+    print(f"wrote {page_file} and {json_file}: DRAFT, review it")
     return 0
 
 

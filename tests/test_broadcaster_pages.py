@@ -13,7 +13,10 @@ import gzip
 import hashlib
 import html
 import importlib
+import json
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,7 @@ from newscrawl.pages.article import page_item
 from newscrawl.pages.base import ArticlePage
 from newscrawl.pages.dw import DwArticlePage
 from newscrawl.pipelines.validation import ValidateArticlePipeline
-from tests.conftest import FIXTURES, load_fixture
+from tests.conftest import FIXTURES, ROOT, load_fixture
 
 FIXTURE_FILES = sorted(p for p in FIXTURES.glob("*/*.json") if "page_class" in load_fixture(p))
 IDS = [f"{p.parent.name}/{p.stem}" for p in FIXTURE_FILES]
@@ -224,3 +227,47 @@ def test_item_of_each_new_site_passes_validation(path: Path) -> None:
         assert pipeline.process_item(item) is item
     except DropItem as exc:
         pytest.fail(f"dropped: {exc}")
+
+
+SAVE_FIXTURE = ROOT / "scripts" / "save_fixture.py"
+
+
+def save_fixture(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SAVE_FIXTURE), *args], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_save_fixture_drafts_the_reviewed_fixture_from_the_saved_page(tmp_path: Path) -> None:
+    reviewed = FIXTURES / "voa_en" / "20240428-child-care-crisis.json"
+    fixture, body, _ = loaded(reviewed)
+    page = tmp_path / "VoiceOfAmerica_2024_04_28.html"
+    page.write_bytes(body)
+    args = [
+        str(page), "--url", fixture["url"], "--spider", "voa_en", "--page-class", fixture["page_class"],
+        "--stem", "x", "--saved-on", "2024-04-28", "--provenance", "a test", "--fixtures", str(tmp_path),
+    ]  # fmt: skip
+    result = save_fixture(*args)
+    assert result.returncode == 0, result.stderr
+    draft = json.loads((tmp_path / "voa_en" / "x.json").read_text("utf-8"))
+    assert draft["draft"] is True
+    assert draft["expected"] == fixture["expected"]  # the review changed no value of this page
+    assert gzip.decompress((tmp_path / "voa_en" / "x.html.gz").read_bytes()) == body
+    again = save_fixture(*args)
+    assert again.returncode == 1
+    assert "exists (use --force to overwrite)" in again.stderr
+
+
+def test_save_fixture_refuses_a_page_class_that_is_not_one(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><p>x</p></body></html>", "utf-8")
+    common = ["--url", "https://www.voanews.com/a/x/1.html", "--spider", "voa_en", "--stem", "x"]
+    common += ["--saved-on", "2024-04-28", "--provenance", "a test", "--fixtures", str(tmp_path)]
+    result = save_fixture(str(page), *common, "--page-class", "newscrawl.pages.voa:Nothing")
+    assert result.returncode == 1
+    assert result.stderr.startswith("save_fixture: no page class 'newscrawl.pages.voa:Nothing'")
+    assert "Traceback" not in result.stderr
+    result = save_fixture(str(page), *common, "--page-class", "newscrawl.pages.voa:VoaArticlePage")
+    assert result.returncode == 1
+    assert "VoaArticlePage does not read https://www.voanews.com/a/x/1.html as an article" in result.stderr
+    assert not (tmp_path / "voa_en").exists()
