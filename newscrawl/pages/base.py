@@ -219,7 +219,7 @@ class ArticlePage:
         return urljoin(self.url, value) if value else None
 
     def _clean_title(self, value: str | None) -> str | None:
-        title = collapse(html_lib.unescape(value)) if value else ""
+        title = collapse(value)
         if title and self.TITLE_SUFFIX is not None:
             title = self.TITLE_SUFFIX.sub("", title).strip()
         return title or None
@@ -228,7 +228,7 @@ class ArticlePage:
         """JSON-LD ``headline``, then the DOM's title, then ``og:title``; site suffixes removed."""
         headline = self.json_ld_article().get("headline")
         return (
-            self._clean_title(headline if isinstance(headline, str) else None)
+            self._clean_title(html_lib.unescape(headline) if isinstance(headline, str) else None)
             or self._clean_title(self._value(self.TITLE))
             or self._clean_title(self._value(self.OG_TITLE))
         )

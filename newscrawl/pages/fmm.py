@@ -311,26 +311,6 @@ class FmmArticlePage(ArticlePage):
                     best = (width, match.group(1))
         return urljoin(self.url, best[1]) if best else None  # joined once, not per candidate
 
-    def fields(self) -> dict[str, Any]:
-        """Every field the page provides, named as in :class:`newscrawl.items.ArticleItem`.
-
-        ``body`` stays empty and ``body_html`` raw: both are produced by the
-        body-cleaning pipeline.
-        """
-        return {
-            "url": self.canonical_url() or self.url,
-            "title": self.title(),
-            "lead": self.lead(),
-            "body": "",
-            "body_html": self.body_html(),
-            "authors": self.authors(),
-            "published": self.published(),
-            "modified": self.modified(),
-            "section": self.section(),
-            "tags": self.tags(),
-            "image": self.image(),
-        }
-
 
 class _LinkPage:
     """A page read only for its links: the hrefs matched by ``LINKS``, in page order, each once."""
