@@ -57,7 +57,7 @@ def draft(body: bytes, args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit(f"save_fixture: {exc}") from None
     language = args.language or Selector(text=body.decode("utf-8", "replace")).xpath("/html/@lang").get()
     fields.update(
-        site=getattr(page_class, "SITE", None),
+        site=page_class.SITE or None,
         edition=args.spider.partition("_")[2] or None,
         language=language,
     )

@@ -87,7 +87,7 @@ def test_page_field(path: Path, field: str) -> None:
 def test_site_edition_and_language_fit_the_page(path: Path) -> None:
     fixture, body, _ = loaded(path)
     expected = fixture["expected"]
-    assert expected["site"] == getattr(page_class(fixture["page_class"]), "SITE", None)
+    assert expected["site"] == page_class(fixture["page_class"]).SITE
     assert expected["edition"] == path.parent.name.partition("_")[2]
     lang = Selector(text=body.decode()).xpath("/html/@lang").get()
     assert lang == expected["language"] or lang.startswith(f"{expected['language']}-")

@@ -104,6 +104,8 @@ class ArticlePage:
     DOM query of the article names elements, whose text is read.
     """
 
+    #: the item's ``site`` code when the class serves one site ("" when the spider's site decides)
+    SITE: ClassVar[str] = ""
     #: a mark of the article template (the page is an article when it is present)
     ARTICLE: ClassVar[str] = ""
     #: what a browser waits for before it hands the page over: the body's content
