@@ -23,7 +23,9 @@ Guarantees:
   the task it was running with :class:`ParseWorkerDied`; the tasks queued
   behind it are sent to a replacement;
 - a task that runs longer than ``NEWSCRAWL_PARSE_TIMEOUT`` seconds has its
-  worker killed and fails with :class:`ParseTimeout`;
+  worker killed and fails with :class:`ParseTimeout`; the time counts from
+  when the worker starts the task, not from its send (tasks queue in the
+  worker behind the one it runs);
 - when workers cannot be started at all (three in a row die before
   answering anything), the pool says so in the log and runs every further
   task in the crawl process: slower, nothing lost.
@@ -121,7 +123,10 @@ class _Worker:
     def __init__(self, pool: ParsePool, index: int) -> None:
         self.pool = pool
         self.index = index
-        self.pending: dict[int, tuple[asyncio.Future[Any], bytes, float]] = {}
+        self.pending: dict[int, tuple[asyncio.Future[Any], bytes]] = {}
+        #: when the worker started the first pending task: at its send to an idle worker, else
+        #: when the answer to the task before it arrived (a little after the start: never early)
+        self.started = 0.0
         #: the worker said it is ready (its imports done): a death after this is a task's doing
         self.ready = False
         self.ended = False
@@ -149,7 +154,9 @@ class _Worker:
         self.transport = transport
 
     def send(self, task_id: int, future: asyncio.Future[Any], frame: bytes) -> None:
-        self.pending[task_id] = (future, frame, time.monotonic())
+        if not self.pending:
+            self.started = time.monotonic()
+        self.pending[task_id] = (future, frame)
         assert self.transport is not None
         self.transport.write(frame)
 
@@ -159,6 +166,7 @@ class _Worker:
             self.pool.worker_ready()
             return
         entry = self.pending.pop(task_id, None)
+        self.started = time.monotonic()  # the worker runs the next pending task from now
         if entry is not None and not entry[0].done():
             if ok:
                 entry[0].set_result(value)
@@ -166,8 +174,9 @@ class _Worker:
                 entry[0].set_exception(ParseTaskError(value))
         self.pool.feed()  # the next waiting task, sent as this one's answer arrives
 
-    def oldest_start(self) -> float | None:
-        return next(iter(self.pending.values()))[2] if self.pending else None
+    def running_since(self) -> float | None:
+        """When the worker started the task it runs now; None when it holds none."""
+        return self.started if self.pending else None
 
     def kill(self, reason: ParseError) -> None:
         """Stop a worker stuck in a task; :meth:`lost` then fails that task with ``reason``."""
@@ -296,7 +305,7 @@ class ParsePool:
                 died = ParseWorkerDied(f"parse worker exited with status {code}")
                 future.set_exception(worker.killed_for or died)
         # the others go first when a worker is free again
-        self._waiting.extendleft((task_id, f, frame) for task_id, (f, frame, _) in reversed(pending))
+        self._waiting.extendleft((task_id, f, frame) for task_id, (f, frame) in reversed(pending))
         logger.error(
             "parse pool: worker %d (pid %d) ended with status %s%s",
             worker.index,
@@ -344,7 +353,7 @@ class ParsePool:
         self._watch = None
         now = time.monotonic()
         for worker in list(self.workers):
-            started = worker.oldest_start()
+            started = worker.running_since()
             if started is not None and now - started > self.timeout:
                 worker.kill(ParseTimeout(f"a task ran over NEWSCRAWL_PARSE_TIMEOUT ({self.timeout:g} s)"))
         if any(w.pending for w in self.workers):

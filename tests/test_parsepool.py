@@ -167,6 +167,19 @@ def test_a_task_over_the_timeout_kills_its_worker_and_fails_with_timeout() -> No
     assert after == 2  # queued behind the stuck task: run again by a new worker
 
 
+def test_the_timeout_counts_from_when_the_worker_starts_a_task_not_from_its_send() -> None:
+    # three tasks of 0.8 s each are sent together to one worker (the window holds 4): the third
+    # starts 1.6 s after its send, but runs 0.8 s, well under the 1.2 s limit
+    async def work(pool: ParsePool) -> list[Any]:
+        await pool.run(sleep_then, 0, 0)  # the worker has started: its start-up does not count
+        tasks = (pool.run(sleep_then, 0.8, n) for n in (1, 2, 3))
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    pool = ParsePool(1, timeout=1.2)
+    assert run(pool, work) == [1, 2, 3]
+    assert pool.counts["workers_lost"] == 0
+
+
 def test_workers_that_cannot_start_fall_back_to_this_process(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
