@@ -92,12 +92,16 @@ def parse_args(
     kwargs: Mapping[str, object],
     *,
     default_base_url: str,
-    known_sections: Sequence[str],
+    known_sections: Sequence[str] | Mapping[str, Sequence[str]],
     known_editions: Sequence[str] = (),
 ) -> SpiderArgs:
     """Validate spider keyword arguments; raise :class:`SpiderArgumentError` on a bad one.
 
-    ``known_editions`` is given by multi-edition spiders, which take ``editions``.
+    ``known_editions`` is given by multi-edition spiders, which take ``editions``;
+    their ``known_sections`` maps each edition code to its sections, and
+    ``sections`` is checked against the editions chosen. An argument given
+    with an empty value (``-a sections=``) is refused rather than read as
+    its default: leaving it out says that.
     """
     allowed = (*ARGUMENTS, "editions") if known_editions else ARGUMENTS
     unknown = sorted(k for k in kwargs if k not in allowed and not k.startswith("_"))
@@ -106,6 +110,12 @@ def parse_args(
         raise SpiderArgumentError(
             f"unknown spider argument(s) {', '.join(unknown)}; known: {', '.join(allowed)}{hint}"
         )
+    for name in allowed:
+        value = kwargs.get(name)
+        if isinstance(value, str) and not value.strip():
+            raise SpiderArgumentError(
+                f"{name}={value!r}: empty value; leave the argument out for its default"
+            )
 
     editions = tuple(known_editions)
     if known_editions and kwargs.get("editions") not in (None, "", "all"):
@@ -119,13 +129,19 @@ def parse_args(
         editions = tuple(dict.fromkeys(wanted))
 
     sections = None
-    if kwargs.get("sections") not in (None, ""):
+    if kwargs.get("sections") is not None:
+        if isinstance(known_sections, Mapping):
+            chosen = [known_sections[e] for e in editions]
+            known = tuple(dict.fromkeys(s for slugs in chosen for s in slugs))
+            holder = f"the edition(s) {', '.join(editions)} know"
+        else:
+            known, holder = tuple(known_sections), "this spider knows"
         wanted = _split(kwargs["sections"])
-        bad = [s for s in wanted if s not in known_sections]
+        bad = [s for s in wanted if s not in known]
         if bad or not wanted:
             raise SpiderArgumentError(
                 f"sections={kwargs['sections']!r}: unknown section(s) {', '.join(bad) or '(none given)'}; "
-                f"this spider knows: {', '.join(known_sections)}"
+                f"{holder}: {', '.join(known)}"
             )
         sections = tuple(dict.fromkeys(wanted))
 

@@ -6,7 +6,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from newscrawl.params import SpiderArgumentError, parse_args
-from newscrawl.spiders.rfi import RfiCnSpider
+from newscrawl.spiders.rfi import RfiCnSpider, RfiMultiSpider
 
 SECTIONS = RfiCnSpider.sections
 
@@ -72,3 +72,31 @@ def test_bad_arguments(kwargs: dict[str, object], message: str) -> None:
 def test_spider_rejects_bad_argument_at_creation() -> None:
     with pytest.raises(SpiderArgumentError, match="max_articles"):
         RfiCnSpider.from_crawler(get_crawler(RfiCnSpider), max_articles="lots")
+
+
+@pytest.mark.parametrize(
+    "name", ["base_url", "sections", "sources", "max_articles", "since", "until", "recrawl", "editions"]
+)
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_value_is_refused_not_read_as_the_default(name: str, value: str) -> None:
+    with pytest.raises(SpiderArgumentError, match=rf"^{name}='{value}': empty value; leave the argument out"):
+        parse_args(
+            {name: value},
+            default_base_url="https://www.rfi.fr",
+            known_sections={"cn": SECTIONS},
+            known_editions=("cn",),
+        )
+
+
+def test_sections_are_checked_against_the_chosen_editions_only() -> None:
+    # europe is a section of rfi_fr, not of rfi_cn: with editions=cn it would crawl nothing
+    with pytest.raises(
+        SpiderArgumentError,
+        match=r"^sections='europe': unknown section\(s\) europe; the edition\(s\) cn know: 中国, 法国",
+    ):
+        RfiMultiSpider.from_crawler(get_crawler(RfiMultiSpider), editions="cn", sections="europe")
+    spider = RfiMultiSpider.from_crawler(get_crawler(RfiMultiSpider), editions="cn,fr", sections="europe")
+    assert [e.code for e in spider.editions] == ["fr", "cn"]
+    assert spider.args.sections == ("europe",)
+    every = RfiMultiSpider.from_crawler(get_crawler(RfiMultiSpider), sections="europe,欧洲")
+    assert every.args.sections == ("europe", "欧洲")

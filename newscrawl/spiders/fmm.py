@@ -135,7 +135,7 @@ class FmmSpider(scrapy.Spider):
             parsed = parse_args(
                 kwargs,
                 default_base_url=self.public_origin,
-                known_sections=tuple(dict.fromkeys(s for e in available for s in e.sections)),
+                known_sections={e.code: e.sections for e in available} if multi else available[0].sections,
                 known_editions=tuple(e.code for e in available) if multi else (),
             )
             self.editions = tuple(e for e in available if not multi or e.code in parsed.editions)

@@ -227,3 +227,28 @@ def test_json_lines_parse(full_crawl: Any) -> None:
     _, path, _, _ = full_crawl
     for line in path.read_text("utf-8").splitlines():
         assert isinstance(json.loads(line), dict)
+
+
+@pytest.mark.parametrize(
+    ("spider", "args", "message"),
+    [
+        (
+            "rfi",
+            ("-a", "editions=cn", "-a", "sections=europe"),
+            "rfi: bad spider argument: sections='europe': unknown section(s) europe; "
+            "the edition(s) cn know: 中国",
+        ),
+        ("rfi_cn", ("-a", "sections="), "rfi_cn: bad spider argument: sections='': empty value"),
+    ],
+    ids=["section-of-another-edition", "empty-value"],
+)
+def test_an_argument_that_would_crawl_nothing_or_the_default_is_refused(
+    tmp_path: Path, snapshot_server: Served, spider: str, args: tuple[str, ...], message: str
+) -> None:
+    output = tmp_path / "out.jsonl"
+    base = f"base_url={snapshot_server.url}"
+    result = run_crawl(spider, "-a", base, *args, "-O", str(output), cwd=tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert snapshot_server.requests() == []  # refused before any request
+    assert not output.exists()
