@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +266,30 @@ def test_parse_article_names_the_public_url_and_edition(spider: RfiCnSpider, wor
     )
     assert item.title == "视频 巴黎会议向乌克兰提供更多武器 不排除未来派遣军队"
     assert item.published == "2024-02-27T15:08:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("og_url", "written"),
+    [
+        ("https://www.france24.com/fr/europe/20240227-x", False),  # another site: refused
+        ("https://amp.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-x", True),  # an alias of the site
+        ("/cn/%E6%AC%A7%E6%B4%B2/20240227-x", True),  # relative: on the page's own site
+    ],
+)
+def test_an_article_whose_canonical_url_is_on_another_site_is_refused(
+    spider: RfiCnSpider, tmp_path: Path, caplog: pytest.LogCaptureFixture, og_url: str, written: bool
+) -> None:
+    source = SNAPSHOT / "cn" / "欧洲" / "20240227-视频-巴黎会议向乌克兰提供更多武器-不排除未来派遣军队.html"
+    html = re.sub(r'(property="og:url" content=")[^"]+', rf"\g<1>{og_url}", source.read_text("utf-8"))
+    page = tmp_path / "page.html"
+    page.write_text(html, "utf-8")
+    response = response_for(page, f"{BASE}/cn/欧洲/20240227-x", meta={META_PUBLIC_URL: EU, META_VIA: "rss"})
+    with caplog.at_level("WARNING"):
+        items = parse_article(spider, response)
+    assert [i.url for i in items] == ([EU] if written else [])
+    assert stat(spider, "pages/foreign_canonical") == (0 if written else 1)
+    line = f"rfi_cn: {BASE}/cn/欧洲/20240227-x names its canonical URL {og_url}, not on https://www.rfi.fr"
+    assert (line in caplog.text) is not written
 
 
 def test_parse_article_skips_non_html(spider: RfiCnSpider) -> None:

@@ -13,7 +13,8 @@ Stats (``newscrawl/`` prefix): ``links/article``, ``links/not_article``,
 ``discovered/<source>``, ``articles/over_max``, ``sources/unavailable``,
 ``backfill/months_selected``, ``backfill/months_skipped``,
 ``pages/not_text``, ``pages/not_html``, ``pages/not_article``, ``pages/broken_structure``,
-``pages/charset_mismatch``, ``pages/parse_failed/<reason>``.
+``pages/charset_mismatch``, ``pages/parse_failed/<reason>``, ``pages/foreign_canonical`` (an
+article whose canonical URL is on another site, as when ``base_url`` serves another site: no item).
 
 Article pages are read in the crawl's parse workers (:mod:`newscrawl.parsepool`);
 article links wait in the spider and are released as requests finish
@@ -662,6 +663,18 @@ class FmmSpider(scrapy.Spider):
             return
         fields = read.fields
         canonical = self.to_public_url(fields["url"], public_url) if fields["url"] else None
+        if fields["url"] and canonical is None and urlsplit(urljoin(public_url, fields["url"])).hostname:
+            # the page says it belongs to another site: base_url (or a redirect) led elsewhere
+            self._count("pages/foreign_canonical")
+            self.logger.warning(
+                "%s: %s names its canonical URL %s, not on %s: base_url serves another site?; no item",
+                self.name,
+                response.url,
+                fields["url"],
+                self.public_origin,
+            )
+            self._article_done(item=False)
+            return
         fields["url"] = canonical if canonical and self.article_edition(canonical) is edition else public_url
         yield ArticleItem(
             site=edition.site,

@@ -8,6 +8,7 @@ pages were (not) fetched.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -125,3 +126,19 @@ def test_backfill_window_selects_exactly_its_articles(
     edition = LOADER.load(spider).edition_info()
     if "archive" in edition.backfill:
         assert len(archive_days) == (until - since).days + 1
+
+
+def test_a_base_url_serving_another_site_writes_no_item(tmp_path: Path) -> None:
+    # f24_fr pointed at an RFI mirror: RFI's /fr/ pages have France 24's paths, but each article
+    # names its own canonical URL on www.rfi.fr, so none may be written as a France 24 article
+    output = tmp_path / "out.jsonl"
+    with serve(SNAPSHOTS / "rfi", tmp_path / "requests.jsonl") as served:
+        result = run_crawl("f24_fr", "-a", f"base_url={served.url}", "-O", str(output), cwd=tmp_path)
+    assert "'newscrawl/pages/foreign_canonical': 2," in result.stderr, result.stderr[-3000:]
+    assert "item_scraped_count" not in result.stderr
+    assert read_jsonl(output) == []
+    assert re.search(
+        r"f24_fr: http://127\.0\.0\.1:\d+/fr/\S+ names its canonical URL https://www\.rfi\.fr/fr/\S+, "
+        r"not on https://www\.france24\.com: base_url serves another site\?; no item",
+        result.stderr,
+    ), result.stderr[-3000:]
