@@ -105,7 +105,9 @@ NEWSCRAWL_CLAIM_TIMEOUT = 3600
 # reason coverage_below_threshold and `scrapy crawl` exits 3.
 EXTENSIONS = {"newscrawl.coverage.FieldCoverageMonitor": 500}
 NEWSCRAWL_COVERAGE_ENABLED = True
-NEWSCRAWL_COVERAGE_MIN_ITEMS = 10
+NEWSCRAWL_COVERAGE_MIN_ITEMS = 5
+# the last N parsed articles are judged, those of the spider's earlier jobs first (state dir)
+NEWSCRAWL_COVERAGE_WINDOW = 200
 NEWSCRAWL_COVERAGE_CHECK_INTERVAL = 600.0
 NEWSCRAWL_COVERAGE_THRESHOLDS: dict[str, float] = {}
 NEWSCRAWL_FAILING_FINISH_REASONS = ["coverage_below_threshold"]

@@ -261,15 +261,23 @@ def test_the_link_trap_stays_finite(fault_crawl: Any) -> None:
     assert trap == ["/cn/中国/20240201-trap"]  # query dropped, deeper paths are not articles
 
 
-def test_renamed_body_class_trips_the_coverage_monitor(tmp_path: Path) -> None:
+def cn_site(tmp_path: Path) -> Path:
+    """A copy of the rfi_cn snapshot to change."""
     root = tmp_path / "site"
     shutil.copytree(SNAPSHOT / "cn", root / "cn")
     shutil.copytree(SNAPSHOT / "sitemaps" / "cn", root / "sitemaps" / "cn")
     shutil.copy(SNAPSHOT / "robots.txt", root / "robots.txt")
+    return root
+
+
+def rename_body_class(page: Path) -> None:
+    page.write_text(page.read_text("utf-8").replace("t-content__body", "t-content__article-body"), "utf-8")
+
+
+def test_renamed_body_class_trips_the_coverage_monitor(tmp_path: Path) -> None:
+    root = cn_site(tmp_path)
     for page in root.rglob("2024*.html"):
-        page.write_text(
-            page.read_text("utf-8").replace("t-content__body", "t-content__article-body"), "utf-8"
-        )
+        rename_body_class(page)
     with serve(root, tmp_path / "requests.jsonl") as served:
         result = run_crawl(
             "rfi_cn", "-a", f"base_url={served.url}", "-O", str(tmp_path / "o.jsonl"), cwd=tmp_path
@@ -291,6 +299,49 @@ def test_normal_snapshot_passes_the_coverage_monitor(tmp_path: Path) -> None:
     assert "Spider closed (finished)" in result.stderr
     assert "'newscrawl/coverage/items': 16" in result.stderr
     assert "field coverage below threshold" not in result.stderr
+
+
+def test_one_article_without_body_among_16_is_no_alarm(tmp_path: Path) -> None:
+    root = cn_site(tmp_path)
+    rename_body_class(root / (decoded_path(SOURCE["url"]).lstrip("/") + ".html"))  # as a page without text
+    with serve(root, tmp_path / "requests.jsonl") as served:
+        result = run_crawl(
+            "rfi_cn", "-a", f"base_url={served.url}", "-O", str(tmp_path / "o.jsonl"), cwd=tmp_path
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "'newscrawl/coverage/has/body': 15" in result.stderr
+    assert "field coverage below threshold" not in result.stderr
+    assert len(read_jsonl(tmp_path / "o.jsonl")) == 15
+
+
+def test_small_runs_of_a_changed_layout_trip_the_monitor_together(tmp_path: Path) -> None:
+    # three articles a run, as an hourly incremental run: too few to judge alone, not together
+    root = cn_site(tmp_path)
+    for page in root.rglob("2024*.html"):
+        rename_body_class(page)
+    with serve(root, tmp_path / "requests.jsonl") as served:
+        args = ("-a", f"base_url={served.url}", "-a", "max_articles=3", "-a", "sources=rss")
+        first = run_crawl("rfi_cn", *args, cwd=tmp_path)
+        second = run_crawl("rfi_cn", *args, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "field coverage not judged: 3 articles parsed (0 by earlier jobs), fewer than 5" in first.stderr
+    assert second.returncode == 3, second.stderr[-3000:]
+    assert (
+        "rfi_cn: field coverage below threshold over 6 articles (3 of them by earlier jobs): body 0% < 95%"
+    ) in second.stderr
+
+
+def test_a_typo_in_the_coverage_thresholds_is_refused_at_start(tmp_path: Path) -> None:
+    with serve(SNAPSHOT, tmp_path / "requests.jsonl") as served:
+        result = run_crawl(
+            "rfi_cn", "-a", f"base_url={served.url}", "-s", 'NEWSCRAWL_COVERAGE_THRESHOLDS={"bdy": 0.9}',
+            "-O", str(tmp_path / "o.jsonl"), cwd=tmp_path,
+        )  # fmt: skip
+        requests = served.paths()
+    assert result.returncode != 0
+    assert "NEWSCRAWL_COVERAGE_THRESHOLDS: unknown field 'bdy'; fields: title, lead, body" in result.stderr
+    assert "layout may have changed" not in result.stderr
+    assert requests == []
 
 
 def test_url_helpers_agree() -> None:
