@@ -29,6 +29,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -391,6 +392,14 @@ class SeenTracker:
     ``NEWSCRAWL_SEEN_STORE``, ``NEWSCRAWL_STATE_DIR``); with ``-a recrawl=true``
     the store is not consulted before requests and every article is written
     again, and still recorded.
+
+    So that an article is not fetched again in every run, what a fetch saw
+    besides the page is recorded with it: a feed's or sitemap's modification
+    time later than any the page shows becomes the record's modification time
+    (a link is fetched again only when its time is later than that), also when
+    the refetched article is unchanged; and a listed URL other than the
+    article's final one (a redirect, a canonical URL, an edited slug) is
+    recorded as seen too, as an alias of the article.
     """
 
     def __init__(
@@ -413,6 +422,10 @@ class SeenTracker:
         self._written: dict[bytes, str] = {}
         self._unwritten: set[bytes] = set()
         self._counted: set[bytes] = set()
+        # by key digest of the article URL: a listing's modification time later than the page's
+        # (rare: kept only then), and the other listed URLs' keys of the article (rarer)
+        self._listed: dict[bytes, str] = {}
+        self._aliases: dict[bytes, set[str]] = {}
         committed, dropped, given_up = store.recover(foreign_timeout=claim_timeout)
         if committed or dropped:
             logger.info(
@@ -452,8 +465,9 @@ class SeenTracker:
             modified = self._written.get(digest)
             if modified is None:
                 continue
-            if hint and (not modified or hint > modified):
+            if hint and later(hint, modified):
                 self._inc("refetch_updated")
+                self.note_listed(key, hint)
                 continue
             skip.add(key)
             if digest not in self._counted:
@@ -461,21 +475,86 @@ class SeenTracker:
                 self._inc("skipped")
         return skip
 
+    def note_listed(self, key: str, modified: str) -> None:
+        """A link to ``key`` that a feed or sitemap dates ``modified``, met after its request was made."""
+        from newscrawl.utils.urls import key_digest
+
+        digest = key_digest(key)
+        known = self._listed.get(digest)
+        if known is None or later(modified, known):
+            self._listed[digest] = modified
+
+    def note_fetch(
+        self, url: str, listed_url: str, listed_modified: str | None, modified: str | None
+    ) -> None:
+        """The article at ``url`` was read from the link ``listed_url`` (dated ``listed_modified``).
+
+        ``modified``: the page's own modification (else publication) time.
+        """
+        from newscrawl.utils.urls import key_digest, url_key
+
+        digest = key_digest(key := url_key(url))
+        listed_key = url_key(listed_url)
+        if listed_key != key:
+            self._aliases.setdefault(digest, set()).add(listed_key)
+            earlier = self._listed.pop(key_digest(listed_key), None)
+            if earlier and (not listed_modified or later(earlier, listed_modified)):
+                listed_modified = earlier
+        if listed_modified and later(listed_modified, modified):
+            self.note_listed(key, listed_modified)
+
     def batch_id(self, path: str) -> str:
         """The claim batch of this job's output file ``path`` (recovery checks the file)."""
         return f"{path}#{self.job}"
 
     def reserve(self, batch: str, records_by_url: Mapping[str, SeenRecord]) -> set[str]:
         """Claim the articles of a finished output file; return the URLs that may stay in it."""
-        from newscrawl.utils.urls import url_key
+        from newscrawl.utils.urls import key_digest, url_key
 
-        by_key = {
-            url_key(url): SeenRecord(r.url, r.modified, r.content_hash, self.job)
-            for url, r in records_by_url.items()
-        }
+        by_key = {}
+        dated: set[str] = set()  # keys whose time is a listing's, later than the page's
+        for url, r in records_by_url.items():
+            key = url_key(url)
+            modified = r.modified
+            listed = self._listed.pop(key_digest(key), None)
+            if listed and later(listed, modified):
+                modified = listed
+                dated.add(key)
+            by_key[key] = SeenRecord(r.url, modified, r.content_hash, self.job)
         granted = self.store.reserve(batch, by_key, force=self.recrawl)
         self._inc("recorded", len(granted))
+        also = self._also_seen(by_key, granted, dated)
+        if also:
+            self.store.reserve(batch, also, force=True)
         return {by_key[k].url for k in granted}
+
+    def _also_seen(
+        self, by_key: Mapping[str, SeenRecord], granted: set[str], dated: set[str]
+    ) -> dict[str, SeenRecord]:
+        """Records committed with the batch besides its lines: aliases, and newer times of unchanged articles.
+
+        An article refused because an earlier job wrote the same version still
+        gets the time this fetch saw (else a listing's later time would fetch it
+        again in every run) and its aliases.
+        """
+        from newscrawl.utils.urls import key_digest
+
+        aliases: dict[str, set[str]] = {}
+        if self._aliases:
+            for key in by_key:
+                found = self._aliases.pop(key_digest(key), None)
+                if found:
+                    aliases[key] = found - by_key.keys()  # a URL written as an article is no alias
+        also = {alias: by_key[k] for k in granted & aliases.keys() for alias in aliases[k]}
+        refused = [k for k in dated | aliases.keys() if k not in granted]
+        for key, seen in self.store.lookup(refused).items():
+            new = by_key[key]
+            if new.content_hash is None or seen.content_hash != new.content_hash:
+                continue  # another version: refused because another job is writing it
+            if key in dated and new.modified and later(new.modified, seen.modified):
+                also[key] = new
+            also.update(dict.fromkeys(aliases.get(key, ()), new))
+        return also
 
     def commit(self, batch: str) -> None:
         self.store.commit(batch)
@@ -485,6 +564,16 @@ class SeenTracker:
 
     def close(self) -> None:
         self.store.close()
+
+
+def later(time: str, than: str | None) -> bool:
+    """Is ISO 8601 ``time`` after ``than`` (None or "": no time known, so yes)?"""
+    if not than:
+        return True
+    try:
+        return datetime.fromisoformat(time) > datetime.fromisoformat(than)
+    except (ValueError, TypeError):  # unreadable, or one without an offset
+        return time > than
 
 
 def open_store(setting: str | None, state_dir: str | Path | None, site: str) -> SeenStore:

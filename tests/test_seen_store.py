@@ -16,6 +16,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from newscrawl.seen import RedisSeenStore, SeenRecord, SeenStore, SeenTracker, SqliteSeenStore, open_store
+from newscrawl.utils.urls import url_key
 from tests.conftest import RedisServer
 
 
@@ -192,3 +193,85 @@ def test_a_bad_store_setting_is_a_clear_error(tmp_path: Path) -> None:
         ValueError, match=r"NEWSCRAWL_SEEN_STORE='postgres://x': expected redis://host:port/db"
     ):
         open_store("postgres://x", tmp_path, "rfi")
+
+
+# -- what a fetch saw besides the page: a listing's later time, the listed URL -------------------
+
+PAGE_TIME, LASTMOD = "2024-02-27T10:00:00+00:00", "2024-02-27T10:05:00+00:00"
+ARTICLE = "https://www.rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20240227-new-title"
+ALIAS = "https://www.rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20240227-old-title"
+
+
+def write(tracker: SeenTracker, path: Path, url: str, content_hash: str = "h1") -> set[str]:
+    """The feed storage's steps for one output file holding the article ``url`` (read at PAGE_TIME)."""
+    batch = tracker.batch_id(str(path))
+    path.touch()
+    granted = tracker.reserve(batch, {url: SeenRecord(url, PAGE_TIME, content_hash, "")})
+    tracker.commit(batch)
+    return granted
+
+
+def test_a_listing_time_later_than_the_page_is_recorded_so_the_next_run_skips(
+    store: SeenStore, tmp_path: Path
+) -> None:
+    first = SeenTracker(store, "job1")
+    first.note_fetch(ARTICLE, ARTICLE, LASTMOD, PAGE_TIME)
+    assert write(first, tmp_path / "1.jsonl", ARTICLE) == {ARTICLE}
+    key = url_key(ARTICLE)
+    assert store.lookup([key])[key].modified == LASTMOD
+    assert SeenTracker(store, "job2").to_skip({key: LASTMOD}) == {key}
+    assert SeenTracker(store, "job3").to_skip({key: "2024-02-27T11:04:00+01:00"}) == {key}  # 10:04 UTC
+    assert SeenTracker(store, "job4").to_skip({key: "2024-02-27T11:06:00+01:00"}) == set()  # 10:06 UTC
+
+
+def test_a_later_time_met_after_the_request_was_made_counts_too(store: SeenStore, tmp_path: Path) -> None:
+    tracker = SeenTracker(store, "job1")
+    tracker.note_listed(url_key(ARTICLE), LASTMOD)  # the sitemap's entry, after a listing's link
+    tracker.note_fetch(ARTICLE, ARTICLE, None, PAGE_TIME)
+    write(tracker, tmp_path / "1.jsonl", ARTICLE)
+    assert store.lookup([url_key(ARTICLE)])[url_key(ARTICLE)].modified == LASTMOD
+
+
+def test_an_unchanged_article_fetched_again_for_a_later_time_records_that_time(
+    store: SeenStore, tmp_path: Path
+) -> None:
+    key = url_key(ARTICLE)
+    write(SeenTracker(store, "job1"), tmp_path / "1.jsonl", ARTICLE)  # written with the page's time
+    second = SeenTracker(store, "job2")
+    assert second.to_skip({key: LASTMOD}) == set()  # fetched again: the sitemap says it changed
+    second.note_fetch(ARTICLE, ARTICLE, LASTMOD, PAGE_TIME)
+    assert write(second, tmp_path / "2.jsonl", ARTICLE) == set()  # the same version: not written
+    assert store.lookup([key])[key] == SeenRecord(ARTICLE, LASTMOD, "h1", "job2")
+    assert SeenTracker(store, "job3").to_skip({key: LASTMOD}) == {key}
+    assert store.pending_batches() == {}
+
+
+def test_a_listed_alias_is_recorded_with_its_article(store: SeenStore, tmp_path: Path) -> None:
+    first = SeenTracker(store, "job1")
+    first.note_fetch(ARTICLE, ALIAS, None, PAGE_TIME)  # the old slug redirects, or names its canonical
+    assert write(first, tmp_path / "1.jsonl", ARTICLE) == {ARTICLE}
+    alias = url_key(ALIAS)
+    assert store.lookup([alias])[alias] == SeenRecord(ARTICLE, PAGE_TIME, "h1", "job1")
+    assert store.count() == 2
+    assert SeenTracker(store, "job2").to_skip({alias: None, url_key(ARTICLE): None}) == {
+        alias,
+        url_key(ARTICLE),
+    }
+
+
+def test_an_alias_of_an_article_written_earlier_is_recorded_and_one_being_written_is_not(
+    store: SeenStore, tmp_path: Path
+) -> None:
+    write(SeenTracker(store, "job1"), tmp_path / "1.jsonl", ARTICLE)
+    second = SeenTracker(store, "job2")
+    second.note_fetch(ARTICLE, ALIAS, None, PAGE_TIME)
+    assert write(second, tmp_path / "2.jsonl", ARTICLE) == set()  # written by job1 already
+    assert url_key(ALIAS) in store.lookup([url_key(ALIAS)])
+
+    other = "https://www.rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20240228-x"
+    other_alias = "https://www.rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20240228-y"
+    store.reserve("elsewhere#job3", {url_key(other): SeenRecord(other, PAGE_TIME, "h9", "job3")})
+    fourth = SeenTracker(store, "job4")
+    fourth.note_fetch(other, other_alias, None, PAGE_TIME)
+    assert write(fourth, tmp_path / "4.jsonl", other) == set()  # job3 is writing it right now
+    assert store.lookup([url_key(other_alias)]) == {}  # should job3 fail, the alias leads to it again

@@ -64,6 +64,7 @@ from newscrawl.utils.urls import (
 META_PUBLIC_URL = "newscrawl_public_url"
 META_VIA = "newscrawl_discovered_via"
 META_EDITION = "newscrawl_edition"
+META_LISTED_MODIFIED = "newscrawl_listed_modified"  # the feed's or sitemap's time of the link
 STATE_PENDING = "newscrawl_pending_articles"  # in spider.state (JOBDIR)
 _SPIDER = SETTINGS_PRIORITIES["spider"]
 
@@ -156,8 +157,8 @@ class FmmSpider(scrapy.Spider):
         self._requested = 0  # article requests made and not lost (max_articles counts these)
         self._in_flight = 0  # article requests handed to Scrapy and not finished
         #: article links found and not requested yet: (public URL, edition, source, (depth, Referer) of
-        #: the page that listed them)
-        self._pending: deque[tuple[str, Edition, str, tuple[int, str | None]]] = deque()
+        #: the page that listed them, the modification time the feed or sitemap gave)
+        self._pending: deque[tuple[str, Edition, str, tuple[int, str | None], str | None]] = deque()
         self._in_flight_max = 100  # NEWSCRAWL_ARTICLES_IN_FLIGHT, from the settings in from_crawler
         self.seen_tracker: SeenTracker | None = None
         self.parse_pool = ParsePool(0)  # the crawl's own, from its settings, in from_crawler
@@ -489,6 +490,8 @@ class FmmSpider(scrapy.Spider):
             digest = key_digest(key)
             if digest in self._queued or key in candidates:
                 self._count("links/duplicate")
+                if hint and self.seen_tracker is not None:
+                    self.seen_tracker.note_listed(key, hint)  # recorded with the article
                 continue
             candidates[key] = (public_url, edition, hint, digest)
         if self.seen_tracker is not None:
@@ -497,14 +500,14 @@ class FmmSpider(scrapy.Spider):
                 del candidates[key]
         # one per page, shared by its links: the depth and Referer their requests will carry
         origin = (found_on.meta.get("depth", 0), found_on.url) if found_on is not None else (0, None)
-        for public_url, edition, _hint, digest in candidates.values():
+        for public_url, edition, hint, digest in candidates.values():
             self._queued.add(digest)
             if (
                 self.args.max_articles is not None
                 and self._requested + len(self._pending) >= self.args.max_articles
             ):
                 self._count("articles/over_max")  # kept: a failed article request frees a place
-            self._pending.append((public_url, edition, via, origin))
+            self._pending.append((public_url, edition, via, origin, hint))
         yield from self._release()
 
     def _release(self) -> Iterator[scrapy.Request]:
@@ -526,7 +529,12 @@ class FmmSpider(scrapy.Spider):
             yield self._article_request(*self._pending.popleft())
 
     def _article_request(
-        self, public_url: str, edition: Edition, via: str, origin: tuple[int, str | None]
+        self,
+        public_url: str,
+        edition: Edition,
+        via: str,
+        origin: tuple[int, str | None],
+        listed_modified: str | None = None,
     ) -> scrapy.Request:
         self._requested += 1
         self._in_flight += 1
@@ -539,6 +547,8 @@ class FmmSpider(scrapy.Spider):
             META_EDITION: edition.code,
             "depth": depth + 1,  # one below the page that listed it, whenever it is released
         }
+        if listed_modified:
+            meta[META_LISTED_MODIFIED] = listed_modified
         if self.requires_js:
             meta["playwright"] = True  # rendered by newscrawl/browser.py
         return scrapy.Request(
@@ -588,17 +598,17 @@ class FmmSpider(scrapy.Spider):
         """
         state = getattr(self, "state", None)
         if isinstance(state, dict):
-            state[STATE_PENDING] = [(url, ed.code, via, origin) for url, ed, via, origin in self._pending]
+            state[STATE_PENDING] = [(url, ed.code, *rest) for url, ed, *rest in self._pending]
 
     def _resume_pending(self) -> None:
         """Links a paused job had not requested yet (see :meth:`_keep_pending`)."""
         state = getattr(self, "state", None)
         kept = state.pop(STATE_PENDING, None) if isinstance(state, dict) else None
         editions = {edition.code: edition for edition in self.editions}
-        for url, code, via, origin in kept or ():
+        for url, code, via, origin, *listed_modified in kept or ():
             if code in editions:
                 self._queued.add(key_digest(url_key(url, clean=True)))
-                self._pending.append((url, editions[code], via, origin))
+                self._pending.append((url, editions[code], via, origin, next(iter(listed_modified), None)))
         if kept:
             self.logger.info("%d article links kept by the paused job are pending again", len(kept))
 
@@ -676,6 +686,13 @@ class FmmSpider(scrapy.Spider):
             self._article_done(item=False)
             return
         fields["url"] = canonical if canonical and self.article_edition(canonical) is edition else public_url
+        if self.seen_tracker is not None:
+            self.seen_tracker.note_fetch(
+                fields["url"],
+                requested,
+                response.meta.get(META_LISTED_MODIFIED),
+                fields.get("modified") or fields.get("published"),
+            )
         yield ArticleItem(
             site=edition.site,
             edition=edition.code,

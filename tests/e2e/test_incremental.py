@@ -155,6 +155,38 @@ def test_an_updated_article_is_fetched_and_written_again(
         assert len(items) == len(ALL_URLS) + 1
 
 
+@pytest.mark.parametrize("kind", STORES)
+def test_a_later_sitemap_lastmod_or_a_listed_alias_is_fetched_once_not_every_run(
+    tmp_path: Path, kind: str, request: pytest.FixtureRequest
+) -> None:
+    site = copy_snapshot(tmp_path)
+    extra = store_args(kind, request)
+    # the news sitemap says every entry changed after any date its page shows (the CMS touched it)
+    news = site / "sitemaps" / "cn" / "news.xml"
+    text, touched = re.subn(r"<lastmod>[^<]+</lastmod>", "<lastmod>2024-03-01T09:00:00+00:00</lastmod>",
+                            news.read_text("utf-8"))  # fmt: skip
+    assert touched == 10
+    news.write_text(text, "utf-8")
+    # the feed lists an article under an old slug; the page there names its canonical URL
+    source = next(f for f in CN if f["sources"] == ["sitemap"] and f["expected"]["modified"] is None)
+    alias_path = "/cn/中国/20240221-旧标题"
+    alias_url = "https://www.rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20240221-%E6%97%A7%E6%A0%87%E9%A2%98"
+    shutil.copy(site / (decoded_path(source["url"]).lstrip("/") + ".html"), site / (alias_path[1:] + ".html"))
+    rss = site / "cn" / "rss.xml"
+    item = f"<item><title>旧标题</title><link>{alias_url}</link></item>"
+    rss.write_text(rss.read_text("utf-8").replace("<item>", item + "<item>", 1), "utf-8")
+    with serve(site, tmp_path / "requests.jsonl") as served:
+        crawl(tmp_path, served, *extra)
+        first = complete_items(tmp_path / "output")
+        assert sorted(i["url"] for i in first) == ALL_URLS  # the alias gave its canonical article
+        assert alias_path in article_requests(served)
+        mark = len(served.paths())
+        second = crawl(tmp_path, served, *extra)
+        assert article_requests(served, mark) == []
+    assert len(complete_items(tmp_path / "output")) == len(ALL_URLS)
+    assert "newscrawl/seen_store/refetch_updated" not in second.stderr
+
+
 def start_crawl(workdir: Path, served: Served, *args: str, quiet: bool = False) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
