@@ -8,7 +8,10 @@ settings: ``RETRY_TIMES``, ``RETRY_HTTP_CODES``…). When a retried answer
 waits that long, but never more than ``NEWSCRAWL_RETRY_AFTER_MAX`` seconds
 (default 60): a server asking for more gets the bound, and the wait and its
 cap are logged and counted (``newscrawl/retry_after/waited``,
-``newscrawl/retry_after/capped``). Other requests go on meanwhile.
+``newscrawl/retry_after/capped``). Other requests go on meanwhile. A
+``Retry-After`` that is neither ASCII digits nor an HTTP date is taken as
+absent (the retry follows Scrapy's own timing), with a warning and
+``newscrawl/retry_after/malformed``.
 """
 
 from __future__ import annotations
@@ -35,11 +38,11 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # str.isdigit() alone also takes "²" or "٣"
         return float(text)
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
@@ -63,9 +66,18 @@ class RetryAfterMiddleware(RetryMiddleware):
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
-        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        header = response.headers.get("Retry-After")
+        wait = retry_after_seconds(header)
+        stats = self.crawler.stats
+        if header and wait is None:
+            logger.warning(
+                "%s: HTTP %d with an unreadable Retry-After %r; retrying without it",
+                request.url,
+                response.status,
+                header.decode("latin-1"),
+            )
+            stats.inc_value("newscrawl/retry_after/malformed")
         if wait:
-            stats = self.crawler.stats
             if wait > self.max_wait:
                 logger.warning(
                     "%s asks to retry after %.0f s; waiting the bound, %.0f s (NEWSCRAWL_RETRY_AFTER_MAX)",

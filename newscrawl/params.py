@@ -11,10 +11,11 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from urllib.parse import unquote, urlsplit
 
 from newscrawl.editions import BACKFILL_SOURCES, RECENT_SOURCES, SOURCES
+from newscrawl.utils.text import PARIS
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ARGUMENTS: tuple[str, ...] = ("base_url", "sections", "sources", "max_articles", "since", "until", "recrawl")
@@ -151,7 +152,7 @@ def parse_args(
         raise SpiderArgumentError(
             f"until={kwargs['until']!r}: give since= too (until only ends a backfill window)"
         )
-    today = datetime.now(UTC).date()
+    today = datetime.now(PARIS).date()  # the dates are Paris dates, as in article URLs
     if since is not None and since > today:
         raise SpiderArgumentError(f"since={kwargs['since']!r}: the date is in the future")
     if since is not None and until is not None and until < since:

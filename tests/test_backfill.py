@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
+from urllib.parse import unquote
 
 import pytest
 from scrapy.http import Request, XmlResponse
@@ -185,3 +186,31 @@ def test_contents_month() -> None:
     assert contents_month("https://www.rfi.fr/sitemaps/fr/contents_202402.xml") == (2024, 2)
     assert contents_month("https://www.rfi.fr/sitemaps/fr/contents_202413.xml") is None
     assert contents_month("https://www.rfi.fr/sitemaps/fr/tags.xml") is None
+
+
+class _Clock(datetime):
+    """``datetime`` whose ``now(tz)`` is a fixed instant: 2024-03-01 00:30 in Paris (2024-02-29 23:30 UTC)."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _Clock:  # type: ignore[override]
+        instant = datetime(2024, 2, 29, 23, 30, tzinfo=UTC)
+        return cls.fromtimestamp(instant.timestamp(), tz)
+
+
+def test_since_and_until_are_paris_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 00:30 in Paris on 1 March it is still 29 February in UTC: 1 March is today, not the future."""
+    import newscrawl.params
+    import newscrawl.spiders.fmm
+
+    monkeypatch.setattr(newscrawl.params, "datetime", _Clock)
+    monkeypatch.setattr(newscrawl.spiders.fmm, "datetime", _Clock)
+    assert parse(since="2024-03-01").since == date(2024, 3, 1)
+    with pytest.raises(SpiderArgumentError, match="since='2024-03-02': the date is in the future"):
+        parse(since="2024-03-02")
+    # the daily archives of an open window run to today's Paris date
+    urls = start_urls(make(RfiFrSpider, since="2024-02-28", sources="archive"))
+    assert [unquote(u.rsplit("/", 1)[1]) for u in urls] == [
+        "28-février-2024",
+        "29-février-2024",
+        "01-mars-2024",
+    ]

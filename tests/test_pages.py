@@ -75,3 +75,63 @@ def test_a_stray_end_tag_that_cuts_the_body_is_detected() -> None:
     parts = body.split("</p>")
     broken = head + "</p>".join(parts[:3]) + "</p></div></div>" + "</p>".join(parts[3:])
     assert FmmArticlePage.from_html(broken, fixture["url"]).body_is_cut() is True
+
+
+MCD_PAGE = (FIXTURES / "real-pages" / "mcd_ar_article_20240131_excerpt.html").read_text("utf-8")
+MCD_TIME = '<time datetime="2024-01-31T22:09:43+00:00" pubdate="pubdate">31/01/2024 - 23:09</time>'
+
+
+@pytest.mark.parametrize(
+    ("time_element", "published"),
+    [
+        (MCD_TIME, "2024-01-31T22:09:43+00:00"),  # as served
+        # a date-only attribute: the time of day is the visible one, Paris time
+        (
+            '<time datetime="2024-01-31" pubdate="pubdate">31/01/2024 - 23:09</time>',
+            "2024-01-31T22:09:00+00:00",
+        ),
+        ('<time datetime="2024-01-31">23:09</time>', "2024-01-31T22:09:00+00:00"),
+        ('<time datetime="2024-07-15">16:08</time>', "2024-07-15T14:08:00+00:00"),  # CEST
+        (
+            '<time datetime="2024-01-31"></time>',
+            "2024-01-30T23:00:00+00:00",
+        ),  # no time shown: midnight in Paris
+        # no offset: Paris time, as the page shows it
+        ('<time datetime="2024-01-31T23:09:43">31/01/2024 - 23:09</time>', "2024-01-31T22:09:43+00:00"),
+    ],
+)
+def test_shown_date_is_read_in_paris_time(time_element: str, published: str) -> None:
+    assert MCD_TIME in MCD_PAGE
+    page = FmmArticlePage.from_html(MCD_PAGE.replace(MCD_TIME, time_element), "https://www.mc-doualiya.com/x")
+    assert page.published() == published
+
+
+def _head_only(head: str) -> FmmArticlePage:
+    return FmmArticlePage.from_html(
+        f"<html><head>{head}</head><body></body></html>", "https://www.rfi.fr/cn/x/20240227-y"
+    )
+
+
+@pytest.mark.parametrize(
+    "article_type", ['"NewsArticle"', '["NewsArticle", "Article"]', '["WebPage", "ReportageNewsArticle"]']
+)
+def test_json_ld_article_type_may_be_a_list(article_type: str) -> None:
+    json_ld = (
+        f'{{"@type": {article_type}, "headline": "H", "datePublished": "2024-02-27T10:31:00+01:00", '
+        '"dateModified": "2024-02-27T12:00:00", "author": [{"name": "A"}]}'
+    )
+    page = _head_only(f'<script type="application/ld+json">{json_ld}</script>')
+    assert page.title() == "H"
+    assert page.published() == "2024-02-27T09:31:00+00:00"
+    assert page.modified() == "2024-02-27T11:00:00+00:00"  # no offset: Paris time
+    assert page.authors() == ["A"]
+
+
+def test_json_ld_without_an_article_type_is_not_read() -> None:
+    page = _head_only('<script type="application/ld+json">{"@type": ["WebSite"], "headline": "H"}</script>')
+    assert page.json_ld_article() == {}
+
+
+def test_meta_time_without_offset_is_paris_time() -> None:
+    page = _head_only('<meta property="article:published_time" content="2024-02-27T10:31:00">')
+    assert page.published() == "2024-02-27T09:31:00+00:00"

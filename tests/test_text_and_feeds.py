@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from newscrawl.pages.feeds import FeedEntry, parse_rss, parse_sitemap
-from newscrawl.utils.text import collapse, parse_iso_datetime, parse_paris_display_date
+from newscrawl.utils.text import PARIS, collapse, parse_iso_datetime, parse_paris_display_date
 
 
 @pytest.mark.parametrize(
@@ -17,6 +19,8 @@ from newscrawl.utils.text import collapse, parse_iso_datetime, parse_paris_displ
         ("01/01/2024 - 00:30", "2023-12-31T23:30:00+00:00"),
         (" 27/02/2024\u00a0-\u00a016:08 ", "2024-02-27T15:08:00+00:00"),
         ("27 février 2024", None),
+        ("31/03/2024 - 02:30", None),  # no Paris clock showed it: not a date the site wrote
+        ("27/10/2024 - 02:30", "2024-10-27T00:30:00+00:00"),  # shown twice: the first one
         ("", None),
     ],
 )
@@ -31,13 +35,52 @@ def test_visible_date_is_paris_time(shown: str, utc: str | None) -> None:
         ("2024-01-31T23:09:43+01:00", "2024-01-31T22:09:43+00:00"),
         ("2024-01-31T22:09:43Z", "2024-01-31T22:09:43+00:00"),
         ("2024-01-31T22:09:43.123456+00:00", "2024-01-31T22:09:43+00:00"),
-        ("2024-01-31T22:09:43", "2024-01-31T22:09:43+00:00"),  # the site's datetime attribute is UTC
+        ("2024-01-31T22:09:43", "2024-01-31T22:09:43+00:00"),  # no offset and no zone given: UTC
         ("yesterday", None),
         (None, None),
     ],
 )
 def test_iso_datetime(value: str | None, iso: str | None) -> None:
     assert parse_iso_datetime(value) == iso
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("2024-01-31T23:09:43", "2024-01-31T22:09:43+00:00"),  # no offset: Paris time (CET)
+        ("2024-07-15T16:08:00", "2024-07-15T14:08:00+00:00"),  # CEST
+        ("2024-03-31T02:30:00", None),  # skipped by Paris clocks (spring forward)
+        ("2024-01-31T22:09:43Z", "2024-01-31T22:09:43+00:00"),  # an offset wins
+    ],
+)
+def test_iso_datetime_in_paris_time(value: str, iso: str | None) -> None:
+    assert parse_iso_datetime(value, naive_tz=PARIS) == iso
+
+
+def test_feed_times_without_offset_are_paris_time() -> None:
+    sitemap = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://www.rfi.fr/cn/a/20240101-a</loc><lastmod>2024-01-02T10:00:00</lastmod></url></urlset>"
+    )
+    assert parse_sitemap(sitemap)[0] == [
+        FeedEntry("https://www.rfi.fr/cn/a/20240101-a", modified="2024-01-02T09:00:00+00:00")
+    ]
+
+
+def test_rss_date_without_zone_is_utc_whatever_the_machine_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RFC 5322: "-0000" is UTC; the date must not depend on the crawling machine's own zone."""
+    rss = (
+        b"<rss><channel><item><link>https://www.rfi.fr/cn/a/20240101-a</link>"
+        b"<pubDate>Tue, 26 Mar 2024 16:46:32 -0000</pubDate></item></channel></rss>"
+    )
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        entries = parse_rss(rss)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert entries == [FeedEntry("https://www.rfi.fr/cn/a/20240101-a", published="2024-03-26T16:46:32+00:00")]
 
 
 def test_collapse() -> None:

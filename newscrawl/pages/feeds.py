@@ -2,17 +2,19 @@
 
 XML is parsed with entity resolution and network access off, so a hostile
 feed cannot read local files or make requests (XXE), and with ``recover``
-so that one malformed item does not hide the others.
+so that one malformed item does not hide the others. A time without an
+offset is Paris time, as on the FMM sites' pages.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
-from newscrawl.utils.text import collapse, iso_utc, parse_iso_datetime
+from newscrawl.utils.text import PARIS, collapse, iso_utc, parse_iso_datetime
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 
@@ -35,14 +37,20 @@ def _root(body: bytes) -> etree._Element | None:
         return None
 
 
+def _iso(value: str | None) -> str | None:
+    return parse_iso_datetime(value, naive_tz=PARIS)
+
+
 def _rfc822(value: str | None) -> str | None:
     text = collapse(value)
     if not text:
         return None
     try:
-        return iso_utc(parsedate_to_datetime(text))
+        parsed = parsedate_to_datetime(text)
     except (TypeError, ValueError):
-        return parse_iso_datetime(text)
+        return _iso(text)
+    # "-0000" (and no zone) gives a naive time: UTC by RFC 5322, never the machine's own zone
+    return iso_utc(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
 
 
 def parse_rss(body: bytes) -> list[FeedEntry]:
@@ -63,8 +71,8 @@ def parse_rss(body: bytes) -> list[FeedEntry]:
             entries.append(
                 FeedEntry(
                     collapse(hrefs[0]),
-                    published=parse_iso_datetime(published),
-                    modified=parse_iso_datetime(updated),
+                    published=_iso(published),
+                    modified=_iso(updated),
                 )
             )
     return entries
@@ -85,8 +93,8 @@ def parse_sitemap(body: bytes) -> tuple[list[FeedEntry], list[str]]:
         entries.append(
             FeedEntry(
                 loc,
-                published=parse_iso_datetime(published),
-                modified=parse_iso_datetime(lastmod),
+                published=_iso(published),
+                modified=_iso(lastmod),
             )
         )
     children = [

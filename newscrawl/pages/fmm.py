@@ -8,10 +8,8 @@ where SITE-NOTES marks a fallback (meta tags, JSON-LD) it is read second.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cached_property
-from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from lxml import etree
@@ -19,7 +17,14 @@ from parsel import Selector
 
 from newscrawl.pages.base import _TEXT_NODES, ArticlePage, _first, _first_text, _query, _text
 from newscrawl.utils.body import drop_tree
-from newscrawl.utils.text import collapse, parse_iso_datetime, parse_paris_display_date
+from newscrawl.utils.text import (
+    PARIS,
+    collapse,
+    iso_date,
+    paris_time_on,
+    parse_iso_datetime,
+    parse_paris_display_date,
+)
 
 _PARAGRAPHS = etree.XPath(".//p")
 
@@ -67,7 +72,6 @@ class FmmArticlePage(ArticlePage):
         self.url = url
         #: the page's source text, when known (for :meth:`body_is_cut`)
         self.html = html
-        self._json_ld: dict[str, Any] | None = None
         self._root: etree._Element = selector.root
         articles = _query(self.ARTICLE)(self._root)
         self._article: etree._Element | None = articles[0] if articles else None
@@ -97,24 +101,10 @@ class FmmArticlePage(ArticlePage):
 
     # -- metadata fallbacks -------------------------------------------------
 
-    def json_ld_article(self) -> dict[str, Any]:
-        """The first JSON-LD object typed as an article (blocks may hold arrays or @graph)."""
-        if self._json_ld is None:
-            self._json_ld = {}
-            for raw in _query(self.JSON_LD)(self._root):
-                try:
-                    data = json.loads(raw)
-                except ValueError:
-                    continue
-                candidates = data if isinstance(data, list) else [data]
-                for obj in list(candidates):
-                    if isinstance(obj, dict) and isinstance(obj.get("@graph"), list):
-                        candidates.extend(obj["@graph"])
-                for obj in candidates:
-                    if isinstance(obj, dict) and str(obj.get("@type", "")).endswith("Article"):
-                        self._json_ld = obj
-                        return obj
-        return self._json_ld
+    @staticmethod
+    def _paris_time(value: object) -> str | None:
+        """A metadata timestamp; one without an offset is Paris time, as every FMM site shows it."""
+        return parse_iso_datetime(value if isinstance(value, str) else None, naive_tz=PARIS)
 
     # -- fields ---------------------------------------------------------------
 
@@ -225,11 +215,23 @@ class FmmArticlePage(ArticlePage):
 
     @cached_property
     def _dates(self) -> list[str]:
+        """The shown dates: the ``datetime`` attribute, else the visible Paris time.
+
+        A date-only attribute (``2024-02-27``) takes its time of day from the
+        visible text (``27/02/2024 - 10:31``, or a bare ``10:31``); without one,
+        midnight in Paris.
+        """
         values = []
         for node in self._in_scope(self.DATE_TIMES):
-            value = parse_iso_datetime(node.get("datetime")) or parse_paris_display_date(
-                " ".join(_TEXT_NODES(node))
-            )
+            attribute = node.get("datetime")
+            shown = " ".join(_TEXT_NODES(node))
+            day = iso_date(attribute)
+            if day is None:
+                value = self._paris_time(attribute) or parse_paris_display_date(shown)
+            else:
+                value = (
+                    parse_paris_display_date(shown) or paris_time_on(day, shown) or self._paris_time(str(day))
+                )
             if value:
                 values.append(value)
         return values
@@ -238,7 +240,7 @@ class FmmArticlePage(ArticlePage):
         dates = self._dates
         if dates:
             return dates[0]
-        return parse_iso_datetime(self._page_value(self.PUBLISHED_META)) or parse_iso_datetime(
+        return self._paris_time(self._page_value(self.PUBLISHED_META)) or self._paris_time(
             self.json_ld_article().get("datePublished")
         )
 
@@ -248,7 +250,7 @@ class FmmArticlePage(ArticlePage):
             return dates[1] if dates[1] != dates[0] else None
         if dates:  # the page shows a single date
             return None
-        value = parse_iso_datetime(self._page_value(self.MODIFIED_META)) or parse_iso_datetime(
+        value = self._paris_time(self._page_value(self.MODIFIED_META)) or self._paris_time(
             self.json_ld_article().get("dateModified")
         )
         return value if value != self.published() else None

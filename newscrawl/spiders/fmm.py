@@ -28,7 +28,7 @@ import logging
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeGuard
 from urllib.parse import urljoin, urlsplit
 
@@ -51,7 +51,7 @@ from newscrawl.params import SpiderArgs, SpiderArgumentError, parse_args
 from newscrawl.parsepool import ParseError, ParsePool, crawler_pool
 from newscrawl.seen import SeenTracker, open_store
 from newscrawl.utils.failures import failure_reason
-from newscrawl.utils.text import utc_now_iso
+from newscrawl.utils.text import PARIS, utc_now_iso
 from newscrawl.utils.urls import (
     clean_url,
     decoded_path,
@@ -269,7 +269,7 @@ class FmmSpider(scrapy.Spider):
         elif source == "sitemap":
             yield edition.sitemap_index_url if args.backfill else edition.news_sitemap_url
         elif source == "archive" and args.since is not None:
-            day, last = args.since, args.until or datetime.now(UTC).date()
+            day, last = args.since, args.until or datetime.now(PARIS).date()
             while day <= last:
                 url = edition.archive_url(day)
                 if url:
