@@ -183,3 +183,126 @@ def test_unclosed_paragraphs_stay_separate_blocks() -> None:
     # as a browser shows it: "two bold" ends at the next <p>; " after" is a line of its own
     assert cleaned.text.split("\n\n") == ["one", "two bold", "three", "after"]
     assert cleaned.html == "<p>one</p>\n<p>two bold</p>\n<p>three</p>\n<p>after</p>"
+
+
+MCD_BODY = (
+    Selector(text=(FIXTURES / "real-pages" / "mcd_ar_article_20240131_excerpt.html").read_text("utf-8"))
+    .css("div.t-content__body")
+    .get()
+)
+MCD_SECOND_PARAGRAPH_END = "بدون اعتبارات سياسية.</p>"
+MCD_FIRST = "لاسيما وأن قدرات حماس القتالية"
+MCD_LAST = "سيجعل عودة إسرائيل للقتال بعد ذلك صعبة للغاية."
+
+# junk a page slightly off the snapshot may carry inside its body, with a snippet of it that must not come out
+OFF_SNAPSHOT_JUNK = {
+    "read-also-marker-fr": (
+        '<p>► À lire aussi : <a href="https://www.rfi.fr/fr/moyen-orient/20240130-gaza-x">'
+        "Gaza : la trêve</a></p>",
+        "la trêve",
+    ),
+    "read-also-label-in-strong": (
+        '<p><strong>À LIRE AUSSI</strong> <a href="/fr/moyen-orient/20240130-gaza-x">Gaza : la trêve</a></p>',
+        "la trêve",
+    ),
+    "read-also-mcd-label": (
+        '<p><strong>مواضيع متعلقة:</strong> <a href="/الشرق-الأوسط/20240130-x">عنوان مقال آخر</a></p>',
+        "عنوان مقال آخر",
+    ),
+    "read-also-two-links-en": (
+        '<p>▶ Read also: <a href="/en/a/20240130-a">First story</a> | '
+        '<a href="/en/a/20240130-b">Second</a></p>',
+        "First story",
+    ),
+    "tweet-outside-m-embed": (
+        '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Words of a tweet <a href="https://t.co/x">'
+        "pic.twitter.com/x</a></p>&mdash; Someone (@someone) "
+        '<a href="https://twitter.com/someone/status/1">January 31, 2024</a></blockquote>'
+        '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>',
+        "Words of a tweet",
+    ),
+    "instagram-outside-m-embed": (
+        '<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/x/">'
+        '<div><a href="https://www.instagram.com/p/x/">View this post on Instagram</a></div></blockquote>',
+        "Instagram",
+    ),
+    # the real page's newsletter text, outside its o-self-promo wrapper
+    "newsletter-text-outside-promo": (
+        '<p class="o-self-promo__text"><strong>الرسالة الإخبارية</strong>'
+        "أبرز الأحداث الدولية صباح كل يوم</p>",
+        "الرسالة الإخبارية",
+    ),
+    "newsletter-link-outside-promo": (
+        '<p>اشترك في <a href="https://emailing.mc-doualiya.com/ar/subscribe">الرسالة الإخبارية</a></p>',
+        "الرسالة الإخبارية",
+    ),
+    "zero-width-paragraphs": (
+        "<p>\u200b</p><p>\u200c</p><p>\ufeff</p><p>\u00a0\u200b\u00a0</p><p>\u2060</p>",
+        "<p>",
+    ),
+}
+
+
+@pytest.mark.parametrize(("junk", "snippet"), OFF_SNAPSHOT_JUNK.values(), ids=list(OFF_SNAPSHOT_JUNK))
+def test_junk_off_the_snapshot_is_left_out(junk: str, snippet: str) -> None:
+    assert MCD_SECOND_PARAGRAPH_END in MCD_BODY
+    raw = MCD_BODY.replace(MCD_SECOND_PARAGRAPH_END, MCD_SECOND_PARAGRAPH_END + junk)
+    cleaned = clean_body(raw, "https://www.mc-doualiya.com/x")
+    paragraphs = cleaned.text.split("\n\n")
+    assert len(paragraphs) == 4
+    assert paragraphs[0].startswith(MCD_FIRST)
+    assert paragraphs[-1].endswith(MCD_LAST)
+    assert cleaned.text == clean_body(MCD_BODY, "https://www.mc-doualiya.com/x").text
+    assert snippet not in cleaned.text
+    assert cleaned.html.count("<p>") == 4
+    if snippet != "<p>":
+        assert snippet not in cleaned.html
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        '<p>► Le président a parlé <a href="/fr/x">hier</a> devant la presse.</p>',  # more than a link
+        '<p><a href="/fr/x/20240101-y">Un lien seul</a></p>',  # no marker, no label
+        "<p>À lire aussi, dans ce rapport, les chiffres du chômage.</p>",  # the words, in prose, no link
+        '<p>Voir <a href="https://www.rfi.fr/fr/emailing">la page emailing</a>.</p>',  # not the emailing host
+    ],
+)
+def test_paragraphs_that_only_look_like_read_also_are_kept(paragraph: str) -> None:
+    cleaned = clean_body(f"<p>Avant.</p>{paragraph}<p>Après.</p>", BASE)
+    assert len(cleaned.text.split("\n\n")) == 3
+
+
+def test_seed_with_read_also_and_zero_width_paragraphs_keeps_its_article_paragraphs() -> None:
+    raw = seed_body_html().replace(
+        "<div data-selfpromo-newsletter></div>",
+        '<p>\u200b</p><p>► 延伸阅读 : <a href="https://www.rfi.fr/cn/x/20240226-y">相关新闻</a></p>'
+        '<p><strong>相关新闻</strong>：<a href="https://www.rfi.fr/cn/x/20240226-z">另一篇文章</a></p>'
+        "<div data-selfpromo-newsletter></div>",
+    )
+    cleaned = clean_body(raw, BASE)
+    assert cleaned.text.split("\n\n") == [SEED_LEAD, *SEED_PARAGRAPHS]
+
+
+def test_nested_lists_give_each_item_once_in_order() -> None:
+    raw = (
+        "<p>Intro.</p><ul><li>One<ul><li>One A</li><li>One B<ol><li>One B i</li></ol></li></ul></li>"
+        "<li>Two</li><li>\u200b</li></ul>"
+    )
+    cleaned = clean_body(raw, BASE)
+    assert cleaned.text == "Intro.\n\nOne\nOne A\nOne B\nOne B i\nTwo"
+    assert cleaned.html == (
+        "<p>Intro.</p>\n<ul><li>One<ul><li>One A</li><li>One B<ol><li>One B i</li></ol></li></ul></li>"
+        "<li>Two</li></ul>"
+    )
+
+
+def test_a_list_written_right_inside_a_list_belongs_to_the_item_before() -> None:
+    cleaned = clean_body("<ul><li>a</li><ul><li>a1</li></ul><li>b</li></ul>", BASE)
+    assert cleaned.text == "a\na1\nb"
+    assert cleaned.html == "<ul><li>a<ul><li>a1</li></ul></li><li>b</li></ul>"
+
+
+def test_zero_width_non_joiner_inside_words_is_kept() -> None:
+    persian = "می\u200cخواهند"  # the non-joiner is part of the spelling
+    assert clean_body(f"<p>{persian}</p>", BASE).text == persian

@@ -5,7 +5,9 @@ deny-list: only paragraphs, sub-headings, quotes and lists become blocks,
 and inside them only links, emphasis and line breaks survive, with no
 attribute but ``href``. Known junk (ads, self-promo, share bars, tags,
 related lists, embeds, scripts) is removed first, so that text nested in it
-can never leak into a block.
+can never leak into a block. Then paragraphs that only point elsewhere
+("► À lire aussi : <link>", a newsletter sign-up link) and blocks without a
+visible character (a lone no-break or zero-width space) are left out.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -34,13 +38,33 @@ JUNK_ATTRIBUTES = (
     "data-tms-ad-type", "data-selfpromo-newsletter", "data-selfpromo-app", "data-root-share",
     "data-readmore-target",
 )  # fmt: skip
-#: and by class.
+#: and by class: the FMM blocks (the self-promo's parts too, should they stand outside it), and the
+#: embed code X, Instagram and TikTok publish (``<blockquote class="twitter-tweet">`` and the like),
+#: which a body may carry outside an ``m-embed`` wrapper.
 JUNK_CLASSES = frozenset(
     {
-        "m-interstitial", "m-block-ad", "o-self-promo", "t-content__shares", "m-share-bar", "t-content__tags",
-        "t-content__related", "t-content__list-content", "o-ad-container", "ob-smartfeed-wrapper", "m-embed",
+        "m-interstitial", "m-block-ad", "o-self-promo", "o-self-promo-wrapper", "o-self-promo__text",
+        "o-self-promo__link", "t-content__shares", "m-share-bar", "t-content__tags", "t-content__related",
+        "t-content__list-content", "o-ad-container", "ob-smartfeed-wrapper", "m-embed",
+        "twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed",
     }
 )  # fmt: skip
+#: A paragraph of links introduced by a marker (and a short lead-in) or by a "read also" label points to other
+#: articles: it is not article text. The labels are those of the editions' related-articles block
+#: ("À lire aussi" on rfi.fr/fr, "مواضيع متعلقة" on mc-doualiya.com), compared case-insensitively.
+READ_ALSO_MARKERS = ("►", "▶")
+READ_ALSO_LABELS = frozenset(
+    label.casefold()
+    for label in (
+        "À lire aussi", "Read also", "Related", "Leer también", "Contenido relacionado", "Leia também",
+        "Читайте также", "Читайте також", "相关新闻", "相關新聞", "Tin liên quan", "អត្ថបទពាក់ព័ន្ធ",
+        "مطالب مرتبط", "مواضيع متعلقة", "مواضيع ذات صلة", "Habari zinazohusiana", "Labarai masu alaƙa",
+        "Kunnafoni ɲɔgɔnnaw", "Kabaruuji jokkondirɗi",
+    )
+)  # fmt: skip
+#: the newsletter sign-up host of every FMM site (emailing.rfi.fr, emailing.mc-doualiya.com, …): a
+#: paragraph linking there is the self-promo's text, wherever it stands
+NEWSLETTER_HOST_PREFIX = "emailing."
 
 
 _JUNK_ATTRIBUTE_NAMES = frozenset(JUNK_ATTRIBUTES)
@@ -94,6 +118,11 @@ _HAS_BLOCK = etree.XPath("descendant::*[" + " or ".join(f"self::{tag}" for tag i
 _LISTS = frozenset({"ul", "ol"})
 _INLINE_RENAME = {"strong": "strong", "b": "strong", "em": "em", "i": "em"}
 _SPACE = re.compile(r"\s+")
+# format characters that show nothing (str.split() does not take them for spaces); inside words
+# they stay (the zero-width non-joiner is part of Persian spelling)
+_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff")
+_READ_ALSO_PUNCTUATION = " :：-–—|"
+_READ_ALSO_LEAD_IN = 30  # characters of text besides the links, at most, after a marker
 # whitespace at the edges of a block's markup, inside its leading opening or trailing closing tags
 _LEADING_SPACE = re.compile(r"^((?:<[^>]+>)*) ")
 _TRAILING_SPACE = re.compile(r" ((?:</[^>]+>)*)$")
@@ -107,13 +136,23 @@ class CleanBody:
     loose_chars: int = 0
 
 
+def _is_blank(text: str) -> bool:
+    """True when ``text`` (whitespace already collapsed) shows no character."""
+    return not text or not text.translate(_INVISIBLE).strip()
+
+
 class _Inline:
-    """Serializes the inline content of one block, collapsing whitespace."""
+    """Serializes the inline content of one block, collapsing whitespace.
 
-    __slots__ = ("base_url", "parts", "text")
+    With ``nested``, lists met inside are not read but appended to it (the
+    items of a list item's own sub-lists).
+    """
 
-    def __init__(self, base_url: str) -> None:
+    __slots__ = ("base_url", "nested", "parts", "text")
+
+    def __init__(self, base_url: str, nested: list[etree._Element] | None = None) -> None:
         self.base_url = base_url
+        self.nested = nested
         self.parts: list[str] = []  # html tokens; text tokens are escaped
         self.text: list[str] = []
 
@@ -136,6 +175,9 @@ class _Inline:
 
     def add_element(self, element: etree._Element) -> None:
         tag = element.tag
+        if self.nested is not None and tag in _LISTS:
+            self.nested.append(element)
+            return
         if tag == "br":
             self.parts.append("<br>")
             if self.text and not self.text[-1].endswith(" "):
@@ -191,23 +233,79 @@ def _block(element: etree._Element, tag: str, base_url: str) -> tuple[str, str] 
     inline = _Inline(base_url)
     inline.add_children(element)
     text, markup = inline.result()
-    if not text:
+    if _is_blank(text):
         return None
     return text, f"<{tag}>{markup}</{tag}>"
 
 
 def _list_block(element: etree._Element, base_url: str) -> tuple[str, str] | None:
-    texts, items = [], []
-    for li in element.iter("li"):
-        inline = _Inline(base_url)
-        inline.add_children(li)
-        text, markup = inline.result()
-        if text:
-            texts.append(text)
-            items.append(f"<li>{markup}</li>")
+    """A list, its sub-lists nested in their items: each item once, in order (one line each in the text)."""
+    texts: list[str] = []
+    markup = _list_markup(element, base_url, texts)
     if not texts:
         return None
-    return "\n".join(texts), f"<{element.tag}>{''.join(items)}</{element.tag}>"
+    return "\n".join(texts), markup
+
+
+def _list_markup(element: etree._Element, base_url: str, texts: list[str]) -> str:
+    """``<ul>…</ul>`` of ``element``'s items (empty when none has text); their texts go to ``texts``."""
+    items: list[str] = []
+    for child in _list_children(element):
+        if child.tag in _LISTS:  # a list right inside a list: it belongs to the item before it
+            sub = _list_markup(child, base_url, texts)
+            if sub and items:
+                items[-1] = items[-1][: -len("</li>")] + sub + "</li>"
+            elif sub:
+                items.append(f"<li>{sub}</li>")
+            continue
+        nested: list[etree._Element] = []
+        inline = _Inline(base_url, nested)
+        inline.add_children(child)
+        text, markup = inline.result()
+        if _is_blank(text):
+            markup = ""
+        else:
+            texts.append(text)
+        markup += "".join(_list_markup(sub, base_url, texts) for sub in nested)
+        if markup:
+            items.append(f"<li>{markup}</li>")
+    return f"<{element.tag}>{''.join(items)}</{element.tag}>" if items else ""
+
+
+def _list_children(element: etree._Element) -> Iterator[etree._Element]:
+    """The items of a list and the lists right inside it, through wrappers, not into nested lists."""
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "li" or child.tag in _LISTS:
+            yield child
+        else:
+            yield from _list_children(child)
+
+
+def _text_outside_links(element: etree._Element, out: list[str]) -> list[str]:
+    out.append(element.text or "")
+    for child in element:
+        if isinstance(child.tag, str) and child.tag != "a":
+            _text_outside_links(child, out)
+        out.append(child.tail or "")
+    return out
+
+
+def _points_elsewhere(paragraph: etree._Element) -> bool:
+    """A "► À lire aussi : <link>" paragraph, or one linking to the newsletter sign-up."""
+    links = [a.get("href") or "" for a in paragraph.iter("a")]
+    if not links:
+        return False
+    for href in links:
+        if (urlsplit(href.strip()).hostname or "").startswith(NEWSLETTER_HOST_PREFIX):
+            return True
+    rest = collapse("".join(_text_outside_links(paragraph, [])))
+    marked = rest.startswith(READ_ALSO_MARKERS)
+    rest = rest.lstrip("".join(READ_ALSO_MARKERS)).strip(_READ_ALSO_PUNCTUATION)
+    if marked and len(rest) <= _READ_ALSO_LEAD_IN:  # "► <label>: <link>", whatever the label's language
+        return True
+    return unicodedata.normalize("NFC", rest).casefold() in READ_ALSO_LABELS
 
 
 def _is_quote(element: etree._Element) -> bool:
@@ -228,9 +326,12 @@ def _collect_element(element: etree._Element, base_url: str, out: list[tuple[str
     tag = element.tag
     block: tuple[str, str] | None
     if tag == "p":
-        if len(element) and _HAS_BLOCK(element):  # most paragraphs have no child: no XPath call
-            _collect_mixed(element, base_url, out)
-            return 0
+        if len(element):  # most paragraphs have no child: no XPath call
+            if _HAS_BLOCK(element):
+                _collect_mixed(element, base_url, out)
+                return 0
+            if _points_elsewhere(element):
+                return 0
         block = _block(element, "p", base_url)
     elif tag in _HEADINGS:
         block = _block(element, "h2" if tag == "h1" else tag, base_url)
@@ -271,7 +372,7 @@ def _collect_mixed(
 
 def _flush(run: _Inline, out: list[tuple[str, str]]) -> _Inline:
     text, markup = run.result()
-    if text:
+    if not _is_blank(text):
         out.append((text, f"<p>{markup}</p>"))
     return _Inline(run.base_url)
 
