@@ -171,3 +171,10 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms, as DOWNLOAD_TIMEOUT
 # Images, media, fonts and stylesheets are never downloaded: the spider reads the HTML only.
 PLAYWRIGHT_ABORT_REQUEST = "newscrawl.browser.abort_request"
+
+# `scrapy check`: contracts name sample pages by what they are (newscrawl/contracts.py) and
+# their requests go to base_url: `scrapy check rfi_cn -a base_url=http://127.0.0.1:8000` checks a mirror.
+SPIDER_CONTRACTS = {
+    "newscrawl.contracts.EditionUrlContract": 10,
+    "newscrawl.contracts.FilledContract": 20,
+}

@@ -118,8 +118,15 @@ def run_crawl(
     The seen-store lives in ``state`` (default: ``cwd/state``), so runs sharing a
     ``cwd`` are incremental and other tests are not affected.
     """
+    return run_scrapy("crawl", spider, *OFFLINE_SETTINGS, *args, cwd=cwd, timeout=timeout, state=state)
+
+
+def run_scrapy(
+    *args: str, cwd: Path, timeout: int = 120, state: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``scrapy <command> <args>`` in a subprocess, with :func:`crawl_env` (seen-store under ``state``)."""
     return subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", spider, *OFFLINE_SETTINGS, *args],
+        [sys.executable, "-m", "scrapy", *args],
         cwd=cwd,
         env=crawl_env(state or cwd / "state"),
         capture_output=True,

@@ -22,7 +22,8 @@ def test_politeness_defaults() -> None:
 
 
 def test_default_feed_is_added_only_when_no_feed_is_named() -> None:
-    settings = Settings({"NEWSCRAWL_FEED_URI": "output/%(name)s/%(time)s.jsonl"})
+    job = {"NEWSCRAWL_FEED_URI": "output/%(name)s/%(time)s.jsonl", "NEWSCRAWL_CRAWL_JOB": True}
+    settings = Settings(job)
     RfiCnSpider.update_settings(settings)
     assert settings.getdict("FEEDS") == {
         "output/%(name)s/%(time)s.jsonl": {
@@ -31,13 +32,20 @@ def test_default_feed_is_added_only_when_no_feed_is_named() -> None:
             "fields": list(FIELD_NAMES),
         }
     }
-    named = Settings({"NEWSCRAWL_FEED_URI": "output/%(name)s/%(time)s.jsonl"})
+    named = Settings(job)
     named.set("FEEDS", {"mine.jsonl": {"format": "jsonlines"}}, priority="cmdline")
     RfiCnSpider.update_settings(named)
     assert list(named.getdict("FEEDS")) == ["mine.jsonl"]
-    off = Settings({"NEWSCRAWL_FEED_URI": ""})
+    off = Settings({**job, "NEWSCRAWL_FEED_URI": ""})
     RfiCnSpider.update_settings(off)
     assert off.getdict("FEEDS") == {}
+
+
+def test_only_a_crawl_job_gets_the_default_feed() -> None:
+    """scrapy parse, fetch, shell and check run the spider without NEWSCRAWL_CRAWL_JOB: no file."""
+    tool = Settings({"NEWSCRAWL_FEED_URI": "output/%(name)s/%(time)s.jsonl"})
+    RfiCnSpider.update_settings(tool)
+    assert tool.getdict("FEEDS") == {}
 
 
 def test_user_agent_names_the_contact() -> None:

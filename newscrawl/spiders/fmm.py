@@ -19,15 +19,23 @@ article whose canonical URL is on another site, as when ``base_url`` serves anot
 Article pages are read in the crawl's parse workers (:mod:`newscrawl.parsepool`);
 article links wait in the spider and are released as requests finish
 (``NEWSCRAWL_ARTICLES_IN_FLIGHT``).
+
+Outside a crawl job (``scrapy parse``, ``fetch``, ``shell``, ``check``: no
+``NEWSCRAWL_CRAWL_JOB``) the spider writes nothing: no default feed, no
+seen-store; and a page's callback returns all its article requests, so the
+tool shows them and nothing is fetched behind its back. :meth:`FmmSpider.parse`
+reads any page of the site by what it is.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import re
+import sys
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, TypeGuard
 from urllib.parse import urljoin, urlsplit
@@ -42,6 +50,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
 from newscrawl import __version__
+from newscrawl.commands.crawl import CRAWL_JOB
 from newscrawl.editions import Edition, contents_month, url_date
 from newscrawl.items import FIELD_NAMES, ArticleItem
 from newscrawl.pages.article import BROKEN_STRUCTURE, NOT_ARTICLE, html_selector, read_article
@@ -179,7 +188,7 @@ class FmmSpider(scrapy.Spider):
         """Add the default feed (``NEWSCRAWL_FEED_URI``) unless ``-o``/``-O`` or FEEDS name one."""
         super().update_settings(settings)
         uri = settings.get("NEWSCRAWL_FEED_URI")
-        if uri and not settings.getdict("FEEDS"):
+        if uri and settings.getbool(CRAWL_JOB) and not settings.getdict("FEEDS"):
             settings.set("FEEDS", {uri: _default_feed()}, priority="spider")
 
     @classmethod
@@ -200,6 +209,9 @@ class FmmSpider(scrapy.Spider):
         spider._in_flight_max = settings.getint("NEWSCRAWL_ARTICLES_IN_FLIGHT", 100)
         if spider._in_flight_max < 1:
             raise ValueError(f"NEWSCRAWL_ARTICLES_IN_FLIGHT must be 1 or more, not {spider._in_flight_max}")
+        crawl_job = settings.getbool(CRAWL_JOB)
+        if not crawl_job:  # scrapy parse/check: every article request goes to the tool, none is held back
+            spider._in_flight_max = sys.maxsize
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         crawler.signals.connect(spider._keep_pending, signal=signals.spider_closed)
         scrapyd_uri = settings.get("NEWSCRAWL_SCRAPYD_FEED_URI")
@@ -220,7 +232,7 @@ class FmmSpider(scrapy.Spider):
                 "NEWSCRAWL_CLAIM_TIMEOUT must be a number of seconds, 0 for never, not "
                 f"{settings.get('NEWSCRAWL_CLAIM_TIMEOUT')!r}"
             )
-        if settings.getbool("NEWSCRAWL_SEEN_STORE_ENABLED", True):
+        if crawl_job and settings.getbool("NEWSCRAWL_SEEN_STORE_ENABLED", True):
             store = open_store(
                 settings.get("NEWSCRAWL_SEEN_STORE"), settings.get("NEWSCRAWL_STATE_DIR"), cls.site
             )
@@ -393,7 +405,39 @@ class FmmSpider(scrapy.Spider):
         """The page's tree, parsed from its UTF-8 bytes directly when it can (:func:`html_selector`)."""
         return html_selector(response.body, response.text, response.encoding)
 
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[ArticleItem | scrapy.Request]:
+        """Any page of the site, read by what it is (``scrapy parse <url>``, a request without callback).
+
+        An article URL of this spider gives its item; a sitemap, its article
+        requests (an index, its monthly maps when backfilling); a feed, its
+        article requests; a daily archive page or any other page, the article
+        requests of its links.
+        """
+        if self.article_edition(self._page_public_url(response)) is not None:
+            async for item in self.parse_article(response):
+                yield item
+            return
+        for request in self._page_callback(response)(response):
+            yield request
+
+    _XML_ROOT = re.compile(rb"<(?:[\w.-]+:)?(urlset|sitemapindex|rss|feed|RDF)[\s>]")
+
+    def _page_callback(self, response: Response) -> Callable[[Response], Iterator[scrapy.Request]]:
+        """The callback for a page that is not an article: by its XML root, else by its markup."""
+        root = self._XML_ROOT.search(response.body, 0, 4096)
+        if root is not None:
+            return self.parse_sitemap if root.group(1) in (b"urlset", b"sitemapindex") else self.parse_rss
+        if isinstance(response, TextResponse) and FmmArchivePage(self._html(response)).article_links():
+            return self.parse_archive
+        return self.parse_listing
+
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        """The article links of a homepage, section, tag or programme page.
+
+        @edition_url home
+        @returns items 0 0
+        @returns requests 1
+        """
         if not self._is_text(response, "listing page"):
             return
         links = FmmListingPage(self._html(response)).article_links()
@@ -628,7 +672,7 @@ class FmmSpider(scrapy.Spider):
     # -- articles -------------------------------------------------------------
 
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem]:
-        requested = response.meta[META_PUBLIC_URL]
+        requested = response.meta.get(META_PUBLIC_URL) or self._page_public_url(response)
         if not self._is_html(response):
             self._article_done(item=False)
             return

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from newscrawl.contracts import SampleArticleCheck
 from newscrawl.editions import Edition
 from newscrawl.spiders.fmm import FmmSpider
 
@@ -81,12 +82,18 @@ class RfiBrSpider(RfiSpider):
     sections = ("frança", "brasil", "américas", "mundo", "cultura", "ciências")
 
 
-class RfiCnSpider(RfiSpider):
+class RfiCnSpider(SampleArticleCheck, RfiSpider):
     """RFI in simplified Chinese."""
 
     name = "rfi_cn"
     edition = "cn"
     language = "zh-Hans"
+    # scrapy check reads it: the seed article (27 February 2024), also in the snapshot
+    sample_article = (
+        "https://www.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-%E8%A7%86%E9%A2%91-%E5%B7%B4%E9%BB%8E%E4%BC%9A%E8%AE%AE"
+        "%E5%90%91%E4%B9%8C%E5%85%8B%E5%85%B0%E6%8F%90%E4%BE%9B%E6%9B%B4%E5%A4%9A%E6%AD%A6%E5%99%A8-%E4%B8%8D%E6%8E"
+        "%92%E9%99%A4%E6%9C%AA%E6%9D%A5%E6%B4%BE%E9%81%A3%E5%86%9B%E9%98%9F"
+    )
     # main navigation, then sections seen in article URLs (欧洲 in the seed, 非洲, 中东)
     sections = ("中国", "法国", "港澳台", "亚洲", "美洲", "非洲", "欧洲", "中东")
     non_article_segments = RfiSpider.non_article_segments | {"关键词", "直播"}  # tags, live
