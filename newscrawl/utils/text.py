@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
-_DATE_ONLY = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})\s*")
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CLOCK_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:h]([0-5]\d)(?!\d)")
 
 
@@ -57,12 +57,12 @@ def _local_iso(wall: datetime, zone: tzinfo) -> str | None:
 
 def iso_date(value: str | None) -> date | None:
     """The date of a date-only ISO 8601 value (``2024-02-27``), None for anything else."""
-    match = _DATE_ONLY.fullmatch(value or "")
-    if not match:
+    text = (value or "").strip()
+    if not _DATE_ONLY.fullmatch(text):
         return None
     try:
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
+        return date.fromisoformat(text)
+    except ValueError:  # 2024-02-30
         return None
 
 
