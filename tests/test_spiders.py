@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from scrapy.http import HtmlResponse, Request, Response, TextResponse, XmlResponse
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl.items import ArticleItem
@@ -351,3 +353,22 @@ def test_rss_and_sitemap_discovery_from_the_snapshot(spider: RfiCnSpider) -> Non
     assert {r.meta[META_VIA] for r in sitemap} == {"sitemap"}
     assert len(rss) >= 8
     assert len(sitemap) >= 4
+
+
+@pytest.mark.parametrize(
+    ("url", "spiders"),
+    [
+        ("https://www.rfi.fr/cn/%E6%AC%A7%E6%B4%B2/20240227-x", ["rfi_cn"]),
+        ("https://www.rfi.fr/fr/", ["rfi_fr"]),
+        ("https://www.rfi.fr/sitemaps/en/news.xml", ["rfi_en"]),
+        ("https://rfi.fr/cn/rss", ["rfi_cn"]),  # a host alias
+        ("https://www.mc-doualiya.com/%D8%A7/20240101-y", ["mcd_ar"]),
+        ("https://www.france24.com/ar/", ["f24_ar"]),
+        ("https://www.rfi.fr/", []),  # no edition's page
+        ("http://127.0.0.1:8000/cn/", []),  # a mirror: give --spider and -a base_url
+    ],
+)
+def test_an_edition_url_finds_its_spider(url: str, spiders: list[str]) -> None:
+    """``scrapy parse|fetch|shell <url>`` without --spider: the spider loader asks each spider."""
+    loader = SpiderLoader.from_settings(get_project_settings())
+    assert loader.find_by_request(Request(url)) == spiders

@@ -139,6 +139,21 @@ class FmmSpider(scrapy.Spider):
         """Editions this spider can crawl; multi-edition spiders override it."""
         return (cls.edition_info(),)
 
+    @classmethod
+    def handles_request(cls, request: scrapy.Request) -> bool:
+        """A URL of the edition on the public site (``/cn/…``, ``/sitemaps/cn/…``): ``scrapy parse``,
+        ``fetch`` and ``shell`` given such a URL without ``--spider`` use this spider.
+
+        The multi-edition spider claims none, so an edition's URL has one spider.
+        """
+        editions = cls.available_editions()
+        host = urlsplit(request.url).hostname or ""
+        on_site = host == urlsplit(cls.public_origin).hostname or host in cls.host_aliases
+        if len(editions) != 1 or not on_site:
+            return False
+        path = decoded_path(request.url)
+        return editions[0].owns_path(path) or path.startswith(f"/sitemaps/{cls.edition}/")
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         available = self.available_editions()
         multi = len(available) > 1
