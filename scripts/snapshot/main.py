@@ -7,6 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from snapshot import broadcasters
 from snapshot import cn as cn_module
 from snapshot.common import (
     CONTENT_DIR,
@@ -182,13 +183,22 @@ def main(argv: list[str] | None = None) -> int:
     if set(fixtures) & PROTECTED:
         raise ValueError("would overwrite a protected fixture")
 
+    other_files, _ = broadcasters.build()
+    check_parse({p: v.decode("utf-8") for p, v in other_files.items() if p.suffix == ".xml"})
+
     clean_outputs()
     for path, text in {**files, **fixtures}.items():
         write(path, text)
-    write(SNAP_DIR / "README.md", readme(cn, sites, card_lists, missing))
+    for folder in broadcasters.outputs():
+        if folder.exists():
+            shutil.rmtree(folder)
+    for path, data in other_files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    write(SNAP_DIR / "README.md", readme(cn, sites, card_lists, missing) + broadcasters.README)
     print(
         f"wrote {len(files)} snapshot files, {len(fixtures)} fixtures, snapshots/README.md; "
-        f"spiders: rfi_cn {' '.join(sites)}"
+        f"spiders: rfi_cn {' '.join(sites)}; {len(other_files)} files of {', '.join(broadcasters.SPIDERS)}"
     )
     if missing:
         print(f"content files not found (not built): {', '.join(missing)}", file=sys.stderr)

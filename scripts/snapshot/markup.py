@@ -5,11 +5,15 @@ values replaced; everything else stays byte for byte, so these helpers work on t
 (offsets), never on a re-serialized tree.
 """
 
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 import re
 
-VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
 # a comment, a script/style element (whose content is not markup), or a start/end tag (quoted values may hold >)
 _TOKEN = re.compile(
     r"<!--.*?-->|<(script|style)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?</\1\s*>"
