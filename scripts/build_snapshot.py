@@ -23,6 +23,10 @@ deterministically:
 * ``tests/fixtures/<spider>/listings/<name>.json``: per homepage (``home``) and section page (``<slug>``):
   its public URL, saved page and the public, percent-encoded, clean URLs of its article cards in page order.
 
+It also writes ``snapshots/{euronews,dw,bbc,voa}/`` and ``tests/fixtures/<spider>/snapshot/*.json`` from the
+real saved pages of those sites and ``scripts/snapshot_data/broadcasters/<spider>.json``
+(``scripts/snapshot/broadcasters.py``; its own section of snapshots/README.md).
+
 The real MCD fixture ``tests/fixtures/mcd_ar/20240131-netanyahu-coalition.json`` is never written nor deleted.
 
 URL paths map to files this way (raw UTF-8, NFC file names): a path ending in ``/`` -> ``<path>index.html``;
