@@ -60,12 +60,12 @@ def test_counts_per_spider() -> None:
     counts = {s: len(list((FIXTURES / s / "snapshot").glob("*.json"))) for s in SPIDERS}
     assert counts == {
         "euronews_en": 4,
-        "euronews_fr": 3,
-        "euronews_de": 3,
-        "dw_de": 4,
+        "euronews_fr": 4,
+        "euronews_de": 4,
+        "dw_de": 6,
         "dw_en": 2,
-        "bbc_en": 3,
-        "voa_en": 3,
+        "bbc_en": 5,
+        "voa_en": 5,
     }
     real = [p for p in FIXTURE_FILES if load_fixture(p)["real_page"]]
     assert len(real) == 8
@@ -162,4 +162,4 @@ def test_generator_rebuilds_the_committed_files_byte_for_byte() -> None:
     for path, data in first.items():
         assert path.read_bytes() == data, path
     total = sum(len(d) for d in first.values())
-    assert total < 1_500_000, total
+    assert total < 1_800_000, total

@@ -109,7 +109,7 @@ TEMPLATES = {
         ("focus-menu-shown", 'id="footer"'),
         ' rich-text has-italic"',
         ("<p", "<h2"),
-        "iso",
+        "dw",
         "65897427",
         "www.dw.com",
         "dw",
@@ -217,9 +217,13 @@ def date_forms(style: str, value: str) -> list[str]:
             local.strftime("%Y-%m-%d %H:%M:%S"),
             local.strftime("%d/%m/%Y - %H:%M"),
             str(int(dt.timestamp())),
+            local.strftime('datetime="%Y-%m-%d"'),  # 2024: <time datetime> holds the day only
+            local.strftime('<time datetime="%H:%M">%H:%M'),  # 2026: a second <time> holds only the time
         ]
     if style == "iso":
         return [dt.strftime("%Y-%m-%dT%H:%M:%S")]
+    if style == "dw":  # and the "– DW – dd.mm.yyyy" suffix of <title> and og:title
+        return [dt.strftime("%Y-%m-%dT%H:%M:%S"), dt.strftime("%d.%m.%Y")]
     if style == "voa":
         local, offset = _eastern(dt)
         return [dt.strftime("%Y-%m-%d %H:%M:%S"), local.strftime(f"%Y-%m-%dT%H:%M:%S{offset}")]
@@ -389,6 +393,10 @@ def build_article(spider: str, raw: dict[str, Any]) -> tuple[Article, str, dict[
     page = substitute(page, real["title"], raw["title"])
     if real["lead"] and raw.get("lead"):
         page = substitute(page, real["lead"], raw["lead"])
+    elif real["lead"] is None:  # BBC: the description repeats the first paragraph
+        description = re.search(r'<meta name="description" content="([^"]*)"', page)
+        if description:
+            page = substitute(page, html.unescape(description.group(1)), raw["body"][0])
     for old, new in zip(real["authors"], raw["authors"], strict=True):
         page = substitute(page, old, new)
     image = real["image"]
@@ -593,13 +601,29 @@ def outputs() -> list[Path]:
     ]
 
 
+def readme(by_spider: dict[str, list[Article]]) -> str:
+    """The section of snapshots/README.md on these snapshots."""
+    counts = ", ".join(f"{spider} {len(arts)}" for spider, arts in by_spider.items())
+    total = sum(len(arts) for arts in by_spider.values())
+    real = sum(1 for arts in by_spider.values() for a in arts if "real" in a.raw)
+    rows = []
+    for spider, arts in by_spider.items():
+        for a in sorted(arts, key=lambda a: (a.published, a.key)):
+            kind = "REAL PAGE" if "real" in a.raw else "test text"
+            template = a.raw["template"]
+            rows.append(
+                f"| {spider} | `{a.key}` | {template} | {kind} | `{a.path}` | {a.published} | {', '.join(a.sources)} |"
+            )
+    table = "\n".join(rows)
+    return README.format(counts=counts, total=total, real=real, invented=total - real, table=table)
+
+
 README = """
 # TEST SNAPSHOTS of Euronews, Deutsche Welle, BBC News and VOA
 
 **TEST SNAPSHOTS, not copies of the real sites**, written by the same `scripts/build_snapshot.py` (code in
 `scripts/snapshot/broadcasters.py` and `markup.py`, article data in `scripts/snapshot_data/broadcasters/<spider>.json`).
-22 article pages: euronews_en 4 (2024 and 2026 templates), euronews_fr 3, euronews_de 3, dw_de 4 (current and
-legacy templates), dw_en 2, bbc_en 3, voa_en 3.
+{total} article pages: {counts}.
 
 ## What is real and what is not
 
@@ -609,8 +633,8 @@ legacy templates), dw_en 2, bbc_en 3, voa_en 3.
   (Euronews 2024: `header.o-site-header`, `footer.o-site-footer`, `aside#hamburger-menu`, the `o-article-newsy__aside`
   column and the five big data `<meta>`s; Euronews 2026: `header.o-site-hr`, `footer#enw-site-footer`; DW current: the
   focus menu and `footer#footer`; DW legacy: `div#footerSection`, `div#topMetaLang`; BBC: `#bbc-header`,
-  `#main-navigation-container`, `#bbc-footer`; VOA: `div.hdr-20`, `footer`), so the 8 pages shrink from 1.88 MB to
-  0.47 MB; (b) for an invented article, its values written in every form the page uses (text, HTML-escaped, JSON,
+  `#main-navigation-container`, `#bbc-footer`; VOA: `div.hdr-20`, `footer`), so the 8 real pages shrink from 1,879,630 to
+  455,389 bytes; (b) for an invented article, its values written in every form the page uses (text, HTML-escaped, JSON,
   URL-encoded): URL path, title, lead, authors, image caption/credit, image id, dates (Euronews: Paris time with offset,
   epoch; DW and BBC: ISO UTC; VOA: `"YYYY-MM-DD HH:MM:SSZ"` and US Eastern `time[datetime]`; DW legacy: `dd.mm.yyyy`),
   VOA's dateline, Euronews' JSON-LD `articleBody`; and the body container's paragraphs and subheads replaced, each written
@@ -619,8 +643,8 @@ legacy templates), dw_en 2, bbc_en 3, voa_en 3.
   byte for byte at its place**. Everything else is the real page's bytes, including attributes the parsers do not read
   (`data-*` JSON, share links' other values, hreflang alternates, related-story links, tags, section, breadcrumb): an
   invented article keeps its template's section and tags.
-- **Real text**: the 8 articles marked "real" below are the real pages themselves (only cut (a)); their expected item is
-  their hand-checked fixture's. **The other 14 texts were written for testing.**
+- **Real text**: the {real} articles marked "REAL PAGE" below are the real pages themselves (only cut (a)); their expected
+  item is their hand-checked fixture's. **The other {invented} texts were written for testing.**
 - dw_en pages are DW's German current template with `lang="en"`, `/en/` paths and English values; its chrome stays
   German (no real English DW page was saved).
 - **Invented**: every discovery document's content (their URLs and kinds come from SITE-NOTES or a real page, below),
@@ -667,4 +691,10 @@ has that name).
 but `discovered_via` and `crawled_at`), computed from the data: `body` = paragraphs and subheads joined by a blank line
 (VOA: the dateline opens the first paragraph), `body_html` = `<p>` per paragraph and the subhead as the real page's
 fixture writes it, `content_hash` = sha256 of `body`; a real page's `expected` is its hand-checked fixture's.
+
+## Articles
+
+| spider | key | template | text | path | published (UTC) | sources |
+|---|---|---|---|---|---|---|
+{table}
 """

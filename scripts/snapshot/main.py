@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     if set(fixtures) & PROTECTED:
         raise ValueError("would overwrite a protected fixture")
 
-    other_files, _ = broadcasters.build()
+    other_files, other_articles = broadcasters.build()
     check_parse({p: v.decode("utf-8") for p, v in other_files.items() if p.suffix == ".xml"})
 
     clean_outputs()
@@ -195,7 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     for path, data in other_files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    write(SNAP_DIR / "README.md", readme(cn, sites, card_lists, missing) + broadcasters.README)
+    write(
+        SNAP_DIR / "README.md", readme(cn, sites, card_lists, missing) + broadcasters.readme(other_articles)
+    )
     print(
         f"wrote {len(files)} snapshot files, {len(fixtures)} fixtures, snapshots/README.md; "
         f"spiders: rfi_cn {' '.join(sites)}; {len(other_files)} files of {', '.join(broadcasters.SPIDERS)}"
