@@ -510,16 +510,32 @@ def section_page(title: str, arts: list[Article], code: str) -> str:
     )
 
 
-def _with(arts: list[Article], source: str) -> list[Article]:
+@dataclass
+class Listed:
+    """A non-article URL a discovery document lists (a video, live or AMP page): never served, never an item."""
+
+    url: str
+    title: str
+    published: str
+    sources: list[str]
+    modified: str | None = None
+    key: str = ""
+
+    @property
+    def path(self) -> str:
+        return "/" + self.url.split("/", 3)[3]
+
+
+def _with(arts: list[Any], source: str) -> list[Any]:
     return sorted((a for a in arts if source in a.sources), key=lambda a: (a.published, a.key), reverse=True)
 
 
-def discovery(spider: str, arts: list[Article]) -> dict[Path, bytes]:
+def discovery(spider: str, arts: list[Any]) -> dict[Path, bytes]:
     site, _, code = spider.partition("_")
     base = root(spider)
     out: dict[Path, str | bytes] = {}
     if site == "euronews":
-        host = arts[0].host
+        host = f"{'www' if code == 'en' else code}.euronews.com"
         news, full = f"/sitemaps/{code}/latest-news.xml", f"/sitemaps/{code}/articles.xml"
         out[base / news.lstrip("/")] = urlset(_with(arts, "sitemap"), "Euronews", code)
         out[base / full.lstrip("/")] = urlset(_with(arts, "backfill"))
@@ -542,7 +558,7 @@ def discovery(spider: str, arts: list[Article]) -> dict[Path, bytes]:
         )
         out[base / "robots.txt"] = robots(["https://www.bbc.co.uk/sitemaps/https-index-uk-news.xml"])
     elif site == "voa":
-        months: dict[str, list[Article]] = {}
+        months: dict[str, list[Any]] = {}
         for art in _with(arts, "backfill"):
             months.setdefault(art.published[:7], []).append(art)
         names = []
@@ -583,7 +599,8 @@ def build() -> tuple[dict[Path, bytes], dict[str, list[Article]]]:
                 json.dumps(fixture, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
             ).encode("utf-8")
         by_spider[spider] = arts
-        files.update(discovery(spider, arts))
+        listed = [Listed(**entry) for entry in data.get("non_articles", [])]
+        files.update(discovery(spider, arts + listed))
         if spider.startswith("dw_"):
             code = spider[3:]
             dw_robots += [
@@ -613,6 +630,12 @@ def readme(by_spider: dict[str, list[Article]]) -> str:
             template = a.raw["template"]
             rows.append(
                 f"| {spider} | `{a.key}` | {template} | {kind} | `{a.path}` | {a.published} | {', '.join(a.sources)} |"
+            )
+        data = json.loads((DATA / f"{spider}.json").read_text("utf-8"))
+        for entry in data.get("non_articles", []):
+            path = "/" + entry["url"].split("/", 3)[3]
+            rows.append(
+                f"| {spider} | — | — | NON-ARTICLE, not served (404) | `{path}` | {entry['published']} | {', '.join(entry['sources'])} |"
             )
     table = "\n".join(rows)
     return README.format(counts=counts, total=total, real=real, invented=total - real, table=table)
@@ -691,6 +714,10 @@ has that name).
 but `discovered_via` and `crawled_at`), computed from the data: `body` = paragraphs and subheads joined by a blank line
 (VOA: the dateline opens the first paragraph), `body_html` = `<p>` per paragraph and the subhead as the real page's
 fixture writes it, `content_hash` = sha256 of `body`; a real page's `expected` is its hand-checked fixture's.
+
+Non-article entries (`"non_articles"` in the data): some discovery documents also list a URL in a shape SITE-NOTES
+says is not an article (Euronews `/video/…`, BBC `/news/live/…` and `/news/videos/…`, VOA's AMP `/amp/…` copy; DW's
+entry pages link a `/t-` topic and an `/s-` section page). No file serves them: a crawl must not request them as articles.
 
 ## Articles
 
