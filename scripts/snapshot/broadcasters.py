@@ -658,9 +658,11 @@ README = """
   focus menu and `footer#footer`; DW legacy: `div#footerSection`, `div#topMetaLang`; BBC: `#bbc-header`,
   `#main-navigation-container`, `#bbc-footer`; VOA: `div.hdr-20`, `footer`), so the 8 real pages shrink from 1,879,630 to
   455,389 bytes; (b) for an invented article, its values written in every form the page uses (text, HTML-escaped, JSON,
-  URL-encoded): URL path, title, lead, authors, image caption/credit, image id, dates (Euronews: Paris time with offset,
-  epoch; DW and BBC: ISO UTC; VOA: `"YYYY-MM-DD HH:MM:SSZ"` and US Eastern `time[datetime]`; DW legacy: `dd.mm.yyyy`),
-  VOA's dateline, Euronews' JSON-LD `articleBody`; and the body container's paragraphs and subheads replaced, each written
+  URL-encoded): URL path, title, lead (BBC, which has none: the description, after the first paragraph), authors, image
+  caption/credit, image id, dates (Euronews: Paris time with offset, without it, `dd/mm/YYYY - HH:MM`, epoch, the day-only
+  and time-only `<time>`s -- `dateCreated`/`date.created`, which the notes say not to use, keep the real value; DW and
+  BBC: ISO UTC, DW's `– DW – dd.mm.yyyy` title suffix; VOA: `"YYYY-MM-DD HH:MM:SSZ"` and US Eastern `time[datetime]`;
+  DW legacy: `dd.mm.yyyy`), VOA's dateline, Euronews' JSON-LD `articleBody`; and the body container's paragraphs and subheads replaced, each written
   like the page's first paragraph / subhead, **while every junk child of the container (ads with "ADVERTISEMENT" /
   "WERBUNG", related widgets, players, figures, `rich-text-ad`, `wsw__embed`, BBC's byline/image/links blocks) stays
   byte for byte at its place**. Everything else is the real page's bytes, including attributes the parsers do not read
@@ -673,7 +675,7 @@ README = """
 - **Invented**: every discovery document's content (their URLs and kinds come from SITE-NOTES or a real page, below),
   the DW section pages (only their URLs are known: a bare list of links), all `robots.txt` texts, the image ids,
   the invented articles' URLs, ids and dates, the `?maca=en-rss-en-all-1119-xml-mrss` value of the English DW feed
-  (the German one is from the real pages), VOA's `sitemap_1.xml.gz` name (SITE-NOTES: `sitemap_<digits>.xml.gz`), BBC's
+  (the German one is from the real pages), VOA's `sitemap_1.xml.gz`/`sitemap_2.xml.gz` names and their split by month (SITE-NOTES: `sitemap_<digits>.xml.gz`), BBC's
   child `https-sitemap-uk-news-1.xml` (SITE-NOTES gives only the index URL).
 
 ## Discovery documents (URL -> file) and their source
@@ -688,12 +690,12 @@ README = """
 | dw_de, dw_en | sitemap | `https://www.dw.com/<code>/article-sitemap.xml` | `dw/<code>/article-sitemap.xml` | SITE-NOTES §2 |
 | dw_de, dw_en | section (entry) page | `/de/themen/s-9077`, `/en/top-stories/s-9097` | `dw/de/themen/s-9077.html`, `dw/en/top-stories/s-9097.html` | SITE-NOTES §2 (URL only; page INVENTED, with one topic `/t-` and one section `/s-` link that are not articles) |
 | bbc_en | news sitemap index -> news sitemap | `https://www.bbc.co.uk/sitemaps/https-index-uk-news.xml` | `bbc/sitemaps/https-index-uk-news.xml` -> `bbc/sitemaps/https-sitemap-uk-news-1.xml` | SITE-NOTES §3 (index URL) |
-| voa_en | sitemap index -> gzipped sitemaps | `https://www.voanews.com/sitemap.xml` | `voa/sitemap.xml` -> `voa/sitemap_1.xml.gz` (gzip bytes, served as `application/octet-stream`) | SITE-NOTES §4 |
+| voa_en | sitemap index -> gzipped sitemaps | `https://www.voanews.com/sitemap.xml` | `voa/sitemap.xml` -> `voa/sitemap_1.xml.gz` (April 2024), `voa/sitemap_2.xml.gz` (March) (gzip bytes, served as `application/octet-stream`) | SITE-NOTES §4 |
 | voa_en | RSS 2.0 "VOA - Top Stories" | `https://www.voanews.com/api/` | `voa/api/index.html` (served as `text/html`) | the real VOA page's `<link rel="alternate" type="application/rss+xml" href="/api/">` (not in SITE-NOTES) |
 
 No section page for Euronews, BBC or VOA (SITE-NOTES gives none). For the crawler's readers
 (`newscrawl/pages/feeds.py`): every document above parses with `parse_sitemap` / `parse_rss`, except that
-`sitemap_1.xml.gz` must be gunzipped first (the readers take XML bytes; Scrapy's `scrapy.utils.gz.gunzip` does it),
+VOA's `sitemap_<n>.xml.gz` must be gunzipped first (the readers take XML bytes; Scrapy's `scrapy.utils.gz.gunzip` does it),
 DW's `?maca=` must be dropped from RSS links (the canonical URL has none), and the one Euronews `rss.xml` answers
 both feed URLs.
 
