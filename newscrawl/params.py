@@ -1,8 +1,12 @@
-"""Spider arguments, parsed and validated once when a spider is created.
+"""Spider arguments, parsed and validated once when a spider is created; bad input at start.
 
 Arguments arrive as strings (``scrapy crawl -a``, Scrapyd's ``schedule.json``).
 Scrapyd adds its own underscore-prefixed ones (``_job``), which are ignored;
 any other unknown name is an error, so a typo never silently changes a crawl.
+
+A bad argument or setting raises a :class:`StartupError` whose message names it
+and says why; ``scrapy crawl`` (:mod:`newscrawl.commands.crawl`) logs that one
+line, without a traceback, and exits with status 1.
 """
 
 from __future__ import annotations
@@ -11,18 +15,47 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from newscrawl.editions import BACKFILL_SOURCES, RECENT_SOURCES, SOURCES
 from newscrawl.utils.text import PARIS
 
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ARGUMENTS: tuple[str, ...] = ("base_url", "sections", "sources", "max_articles", "since", "until", "recrawl")
 
 
-class SpiderArgumentError(ValueError):
+class StartupError(ValueError):
+    """Bad input found before the crawl starts; the message is all a user needs (no traceback)."""
+
+    #: what went wrong, in the log line ``<spider>: <kind>: <message>``
+    kind = "cannot start"
+
+
+class SpiderArgumentError(StartupError):
     """A spider argument has a bad value; the message says which and why."""
+
+    kind = "bad spider argument"
+
+
+class SettingError(StartupError):
+    """A setting has a bad value, or names something unusable; the message says which and why."""
+
+    kind = "bad setting"
+
+
+def setting_date(settings: BaseSettings, name: str, default: str) -> datetime:
+    """Setting ``name``, an ISO 8601 date (or date and time); UTC when it names no offset."""
+    raw = settings.get(name, default)
+    try:
+        when = datetime.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise SettingError(f"{name}={raw!r}: expected a date as YYYY-MM-DD") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,14 +103,21 @@ NEWSCRAWL_CLAIM_TIMEOUT = 3600
 
 # Field coverage monitor (newscrawl/coverage.py): a layout change closes the job with
 # reason coverage_below_threshold and `scrapy crawl` exits 3.
-EXTENSIONS = {"newscrawl.coverage.FieldCoverageMonitor": 500}
+EXTENSIONS = {"newscrawl.coverage.FieldCoverageMonitor": 500, "newscrawl.outcome.JobOutcomeMonitor": 510}
 NEWSCRAWL_COVERAGE_ENABLED = True
 NEWSCRAWL_COVERAGE_MIN_ITEMS = 5
 # the last N parsed articles are judged, those of the spider's earlier jobs first (state dir)
 NEWSCRAWL_COVERAGE_WINDOW = 200
 NEWSCRAWL_COVERAGE_CHECK_INTERVAL = 600.0
 NEWSCRAWL_COVERAGE_THRESHOLDS: dict[str, float] = {}
-NEWSCRAWL_FAILING_FINISH_REASONS = ["coverage_below_threshold"]
+# A job that could not do its work (newscrawl/outcome.py) ends with one of these, and `scrapy crawl`
+# exits 3; a run that found nothing new ends "finished" and exits 0.
+NEWSCRAWL_FAILING_FINISH_REASONS = [
+    "coverage_below_threshold",
+    "all_requests_failed",
+    "seen_store_failed",
+    "feed_store_failed",
+]
 
 # Logging: dropped items are logged by URL and reason, not dumped whole.
 LOG_FORMATTER = "newscrawl.logformatter.NewscrawlLogFormatter"

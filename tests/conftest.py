@@ -159,14 +159,13 @@ class RedisServer:
         client.close()
 
 
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+@contextmanager
+def started_redis(workdir: Path) -> Iterator[RedisServer]:
     """A real redis-server (Debian's package, installed by scripts/setup.sh) on 127.0.0.1, stopped by PID."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed: run scripts/setup.sh (it installs Debian's redis-server)")
     port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
         [
             binary,
@@ -200,5 +199,13 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     try:
         yield RedisServer(url, process)
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One redis-server for the whole session (tests flush it)."""
+    with started_redis(tmp_path_factory.mktemp("redis")) as server:
+        yield server

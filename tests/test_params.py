@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from newscrawl.params import SpiderArgumentError, parse_args
+from newscrawl.params import SettingError, SpiderArgumentError, StartupError, parse_args, setting_date
 from newscrawl.spiders.rfi import RfiCnSpider, RfiMultiSpider
+from tests.conftest import free_port
 
 SECTIONS = RfiCnSpider.sections
 
@@ -100,3 +105,41 @@ def test_sections_are_checked_against_the_chosen_editions_only() -> None:
     assert spider.args.sections == ("europe",)
     every = RfiMultiSpider.from_crawler(get_crawler(RfiMultiSpider), sections="europe,欧洲")
     assert every.args.sections == ("europe", "欧洲")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1990-01-01", datetime(1990, 1, 1, tzinfo=UTC)),
+        (" 2001-02-03T04:05:06+02:00 ", datetime(2001, 2, 3, 2, 5, 6, tzinfo=UTC)),
+    ],
+)
+def test_a_date_setting_is_read_as_a_utc_time(value: str, expected: datetime) -> None:
+    settings = Settings({"NEWSCRAWL_MIN_DATE": value})
+    assert setting_date(settings, "NEWSCRAWL_MIN_DATE", "1990-01-01") == expected
+
+
+@pytest.mark.parametrize("value", ["garbage", "", "01/02/1990", "1990-13-01"])
+def test_a_bad_date_setting_names_the_setting_and_its_value(value: str) -> None:
+    with pytest.raises(SettingError, match=rf"^NEWSCRAWL_MIN_DATE='{value}': expected a date as YYYY-MM-DD$"):
+        setting_date(Settings({"NEWSCRAWL_MIN_DATE": value}), "NEWSCRAWL_MIN_DATE", "1990-01-01")
+
+
+def test_start_errors_say_what_kind_of_input_was_bad() -> None:
+    assert issubclass(SpiderArgumentError, StartupError)
+    assert issubclass(SettingError, StartupError)
+    assert (SpiderArgumentError.kind, SettingError.kind) == ("bad spider argument", "bad setting")
+
+
+@pytest.mark.parametrize("store", ["sqlite", "redis"])
+def test_a_seen_store_that_cannot_be_opened_is_a_setting_error(tmp_path: Path, store: str) -> None:
+    if store == "sqlite":
+        (tmp_path / "file").write_text("x", "utf-8")
+        settings = {"NEWSCRAWL_STATE_DIR": str(tmp_path / "file")}
+        message = rf"^NEWSCRAWL_STATE_DIR='{tmp_path}/file': {tmp_path}/file is not a directory$"
+    else:
+        url = f"redis://127.0.0.1:{free_port()}/0"
+        settings = {"NEWSCRAWL_SEEN_STORE": url}
+        message = rf"^NEWSCRAWL_SEEN_STORE='{url}': the seen-store cannot be opened: Error 111 connecting to "
+    with pytest.raises(SettingError, match=message):
+        RfiCnSpider.from_crawler(get_crawler(RfiCnSpider, settings_dict=settings))

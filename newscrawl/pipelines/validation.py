@@ -25,6 +25,8 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newscrawl.params import setting_date
+
 REQUIRED = ("url", "title", "body", "published")
 logger = logging.getLogger(__name__)
 
@@ -83,9 +85,7 @@ class ValidateArticlePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.validate = fast_article_validator()
-        self.min_date = datetime.fromisoformat(
-            crawler.settings.get("NEWSCRAWL_MIN_DATE", "1990-01-01")
-        ).replace(tzinfo=UTC)
+        self.min_date = setting_date(crawler.settings, "NEWSCRAWL_MIN_DATE", "1990-01-01")
 
     def _sane(self, value: str) -> bool:
         """False only for a well-formed timestamp out of bounds (a malformed one is the schema's case)."""

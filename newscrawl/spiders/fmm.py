@@ -30,8 +30,8 @@ reads any page of the site by what it is.
 from __future__ import annotations
 
 import gc
-import logging
 import re
+import sqlite3
 import sys
 import uuid
 from collections import deque
@@ -53,12 +53,13 @@ from newscrawl import __version__
 from newscrawl.commands.crawl import CRAWL_JOB
 from newscrawl.editions import Edition, contents_month, url_date
 from newscrawl.items import FIELD_NAMES, ArticleItem
+from newscrawl.outcome import SEEN_STORE_FAILED, JobOutcomeMonitor
 from newscrawl.pages.article import BROKEN_STRUCTURE, NOT_ARTICLE, html_selector, read_article
 from newscrawl.pages.feeds import parse_rss, parse_sitemap
 from newscrawl.pages.fmm import FmmArchivePage, FmmArticlePage, FmmListingPage
-from newscrawl.params import SpiderArgs, SpiderArgumentError, parse_args
+from newscrawl.params import SettingError, SpiderArgs, SpiderArgumentError, parse_args
 from newscrawl.parsepool import ParseError, ParsePool, crawler_pool
-from newscrawl.seen import SeenTracker, open_store
+from newscrawl.seen import SeenTracker, default_state_dir, open_store
 from newscrawl.utils.failures import failure_reason
 from newscrawl.utils.text import PARIS, utc_now_iso
 from newscrawl.utils.urls import (
@@ -80,6 +81,46 @@ _SPIDER = SETTINGS_PRIORITIES["spider"]
 
 def _default_feed() -> dict[str, Any]:
     return {"format": "jsonlines", "encoding": "utf-8", "fields": list(FIELD_NAMES)}
+
+
+def seen_store_errors(setting: str | None) -> tuple[type[Exception], ...]:
+    """What a seen-store raises when it cannot do its work: the state directory or SQLite file
+    unusable, or (with a Redis URL) the server unreachable or gone."""
+    errors: tuple[type[Exception], ...] = (OSError, sqlite3.Error)
+    if setting:
+        import redis
+
+        errors += (redis.RedisError,)
+    return errors
+
+
+def _open_tracker(crawler: Crawler, site: str, job: str, recrawl: bool, claim_timeout: float) -> SeenTracker:
+    """The job's seen-store tracker; a store that cannot be opened is a :class:`SettingError` naming it."""
+    settings = crawler.settings
+    setting, state_dir = settings.get("NEWSCRAWL_SEEN_STORE"), settings.get("NEWSCRAWL_STATE_DIR")
+    try:
+        store = open_store(setting, state_dir, site)
+    except ValueError as exc:  # a NEWSCRAWL_SEEN_STORE it does not understand
+        raise SettingError(str(exc)) from None
+    except seen_store_errors(setting) as exc:
+        raise _store_error(setting, state_dir, exc) from None
+    try:
+        return SeenTracker(store, job, recrawl=recrawl, crawler=crawler, claim_timeout=claim_timeout)
+    except seen_store_errors(setting) as exc:  # its recovery of crashed jobs' claims
+        store.close()
+        raise _store_error(setting, state_dir, exc) from None
+
+
+def _store_error(setting: str | None, state_dir: str | None, exc: Exception) -> SettingError:
+    if setting:
+        where = f"NEWSCRAWL_SEEN_STORE={setting!r}"
+    elif state_dir:
+        where = f"NEWSCRAWL_STATE_DIR={state_dir!r}"
+    else:
+        where = f"the default state directory {default_state_dir()}"
+    if isinstance(exc, FileExistsError | NotADirectoryError):  # a file where a directory is needed
+        return SettingError(f"{where}: {exc.filename} is not a directory")
+    return SettingError(f"{where}: the seen-store cannot be opened: {exc}")
 
 
 class FmmSpider(scrapy.Spider):
@@ -157,18 +198,15 @@ class FmmSpider(scrapy.Spider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         available = self.available_editions()
         multi = len(available) > 1
-        try:
-            parsed = parse_args(
-                kwargs,
-                default_base_url=self.public_origin,
-                known_sections={e.code: e.sections for e in available} if multi else available[0].sections,
-                known_editions=tuple(e.code for e in available) if multi else (),
-            )
-            self.editions = tuple(e for e in available if not multi or e.code in parsed.editions)
-            self._check_sources(parsed)
-        except SpiderArgumentError as exc:
-            logging.getLogger(__name__).error("%s: bad spider argument: %s", self.name, exc)
-            raise
+        # a SpiderArgumentError is logged by `scrapy crawl` as one line, "<spider>: bad spider argument: …"
+        parsed = parse_args(
+            kwargs,
+            default_base_url=self.public_origin,
+            known_sections={e.code: e.sections for e in available} if multi else available[0].sections,
+            known_editions=tuple(e.code for e in available) if multi else (),
+        )
+        self.editions = tuple(e for e in available if not multi or e.code in parsed.editions)
+        self._check_sources(parsed)
         super().__init__(*args)
         self.args = parsed
         self.public_host = urlsplit(self.public_origin).hostname or ""
@@ -185,6 +223,8 @@ class FmmSpider(scrapy.Spider):
         self._pending: deque[tuple[str, Edition, str, tuple[int, str | None], str | None]] = deque()
         self._in_flight_max = 100  # NEWSCRAWL_ARTICLES_IN_FLIGHT, from the settings in from_crawler
         self.seen_tracker: SeenTracker | None = None
+        self._store_errors: tuple[type[Exception], ...] = ()  # seen_store_errors(), in from_crawler
+        self._store_failed = False
         self.parse_pool = ParsePool(0)  # the crawl's own, from its settings, in from_crawler
 
     def _check_sources(self, args: SpiderArgs) -> None:
@@ -221,9 +261,15 @@ class FmmSpider(scrapy.Spider):
         # the job id: Scrapyd's (-a _job=…), else a new one; feed file names may use it as %(job)s
         spider.job = str(kwargs.get("_job") or uuid.uuid4().hex)
         spider.parse_pool = crawler_pool(crawler)
-        spider._in_flight_max = settings.getint("NEWSCRAWL_ARTICLES_IN_FLIGHT", 100)
+        try:
+            spider._in_flight_max = settings.getint("NEWSCRAWL_ARTICLES_IN_FLIGHT", 100)
+        except ValueError:
+            spider._in_flight_max = 0
         if spider._in_flight_max < 1:
-            raise ValueError(f"NEWSCRAWL_ARTICLES_IN_FLIGHT must be 1 or more, not {spider._in_flight_max}")
+            raise SettingError(
+                "NEWSCRAWL_ARTICLES_IN_FLIGHT must be 1 or more, not "
+                f"{settings.get('NEWSCRAWL_ARTICLES_IN_FLIGHT')!r}"
+            )
         crawl_job = settings.getbool(CRAWL_JOB)
         if not crawl_job:  # scrapy parse/check: every article request goes to the tool, none is held back
             spider._in_flight_max = sys.maxsize
@@ -243,20 +289,14 @@ class FmmSpider(scrapy.Spider):
         except ValueError:
             claim_timeout = -1
         if not claim_timeout >= 0:  # also NaN
-            raise ValueError(
+            raise SettingError(
                 "NEWSCRAWL_CLAIM_TIMEOUT must be a number of seconds, 0 for never, not "
                 f"{settings.get('NEWSCRAWL_CLAIM_TIMEOUT')!r}"
             )
         if crawl_job and settings.getbool("NEWSCRAWL_SEEN_STORE_ENABLED", True):
-            store = open_store(
-                settings.get("NEWSCRAWL_SEEN_STORE"), settings.get("NEWSCRAWL_STATE_DIR"), cls.site
-            )
-            spider.seen_tracker = SeenTracker(
-                store,
-                spider.job,
-                recrawl=spider.args.recrawl,
-                crawler=crawler,
-                claim_timeout=claim_timeout,
+            spider._store_errors = seen_store_errors(settings.get("NEWSCRAWL_SEEN_STORE"))
+            spider.seen_tracker = _open_tracker(
+                crawler, cls.site, spider.job, spider.args.recrawl, claim_timeout
             )
         if not settings.get("NEWSCRAWL_CONTACT_URL") and spider.args.base_url == cls.public_origin:
             spider.logger.warning(
@@ -555,7 +595,7 @@ class FmmSpider(scrapy.Spider):
             candidates[key] = (public_url, edition, hint, digest)
         if self.seen_tracker is not None:
             # written by an earlier job; a later link may still announce a newer version
-            for key in self.seen_tracker.to_skip({k: c[2] for k, c in candidates.items()}):
+            for key in self._seen_earlier({k: c[2] for k, c in candidates.items()}):
                 del candidates[key]
         # one per page, shared by its links: the depth and Referer their requests will carry
         origin = (found_on.meta.get("depth", 0), found_on.url) if found_on is not None else (0, None)
@@ -568,6 +608,23 @@ class FmmSpider(scrapy.Spider):
                 self._count("articles/over_max")  # kept: a failed article request frees a place
             self._pending.append((public_url, edition, via, origin, hint))
         yield from self._release()
+
+    def _seen_earlier(self, candidates: dict[str, str | None]) -> set[str]:
+        """The seen-store's :meth:`~SeenTracker.to_skip`; a store that fails closes the job.
+
+        Without its store a job would fetch every article again, and could not record what it
+        writes: it ends with finish reason ``seen_store_failed`` (:mod:`newscrawl.outcome`).
+        """
+        assert self.seen_tracker is not None
+        if self._store_failed:
+            return set(candidates)  # the job is closing: no new requests
+        try:
+            return self.seen_tracker.to_skip(candidates)
+        except self._store_errors as exc:
+            self._store_failed = True
+            self._count("seen_store/failed")
+            cause = f"the seen-store failed ({exc})"
+            raise JobOutcomeMonitor.failure(self, SEEN_STORE_FAILED, cause) from None
 
     def _release(self) -> Iterator[scrapy.Request]:
         """Requests for pending article links, while fewer than ``NEWSCRAWL_ARTICLES_IN_FLIGHT`` are out.

@@ -5,6 +5,10 @@ that can still be read are complete and correct; every bad page yields no item
 (never a half-empty one), and a log line and a stat name the URL and the reason.
 A second test changes the article template (renamed body class) and expects the
 field coverage monitor to stop the job with exit status 3.
+
+Then jobs that cannot do their work: bad input refused at start with one clear line
+and exit status 1 (no traceback, no request), and jobs whose requests, feed or
+seen-store fail ending with a failing finish reason and exit status 3.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -19,7 +24,16 @@ from urllib.parse import quote, unquote
 import pytest
 
 from newscrawl.utils.urls import decoded_path
-from tests.conftest import FIXTURES, SNAPSHOT, load_fixture, read_jsonl, run_crawl, serve
+from tests.conftest import (
+    FIXTURES,
+    SNAPSHOT,
+    free_port,
+    load_fixture,
+    read_jsonl,
+    run_crawl,
+    serve,
+    started_redis,
+)
 from tests.fault_server import FaultHandler, fault_path, fault_server, fault_url, gzip_bomb, slow_forever
 
 CN = {f["url"]: f for f in (load_fixture(p) for p in sorted((FIXTURES / "rfi_cn").glob("*.json")))}
@@ -346,3 +360,148 @@ def test_a_typo_in_the_coverage_thresholds_is_refused_at_start(tmp_path: Path) -
 
 def test_url_helpers_agree() -> None:
     assert decoded_path(fault_url("x")) == fault_path("x")
+
+
+# -- jobs that cannot do their work ---------------------------------------------------------------
+
+
+def error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if " ERROR: " in line]
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("-a", "colour=red"), "rfi_cn: bad spider argument: unknown spider argument(s) colour; known: "),
+        (("-a", "max_articles=lots"), "rfi_cn: bad spider argument: max_articles='lots': expected a whole"),
+        (
+            ("-s", "NEWSCRAWL_SEEN_STORE=redis://127.0.0.1:{port}/0"),
+            "rfi_cn: bad setting: NEWSCRAWL_SEEN_STORE='redis://127.0.0.1:{port}/0': the seen-store cannot "
+            "be opened: Error 111 connecting to 127.0.0.1:{port}. Connection refused.",
+        ),
+        (
+            ("-s", "NEWSCRAWL_STATE_DIR={tmp}/a-file"),
+            "rfi_cn: bad setting: NEWSCRAWL_STATE_DIR='{tmp}/a-file': {tmp}/a-file is not a directory",
+        ),
+        (
+            ("-s", "NEWSCRAWL_MIN_DATE=garbage"),
+            "rfi_cn: bad setting: NEWSCRAWL_MIN_DATE='garbage': expected a date as YYYY-MM-DD",
+        ),
+        (
+            ("-s", "NEWSCRAWL_ARTICLES_IN_FLIGHT=many"),
+            "rfi_cn: bad setting: NEWSCRAWL_ARTICLES_IN_FLIGHT must be 1 or more, not 'many'",
+        ),
+        (
+            ("-O", "{tmp}/out/%(nosuch)s.jsonl"),
+            "rfi_cn: bad setting: feed URI '{tmp}/out/%(nosuch)s.jsonl': no value for %(nosuch)s; a feed URI "
+            "may name the spider's attributes",
+        ),
+    ],
+    ids=["argument", "argument-value", "redis-unreachable", "state-dir", "min-date", "setting", "feed-uri"],
+)
+def test_bad_input_is_one_clear_line_and_exit_status_1(
+    tmp_path: Path, snapshot_server: Any, args: tuple[str, ...], line: str
+) -> None:
+    """No traceback (no asyncio "Task exception was never retrieved"), no request, nothing written."""
+    (tmp_path / "a-file").write_text("not a directory", "utf-8")
+    values = {"tmp": str(tmp_path), "port": str(free_port())}
+    args = tuple(a.format(**values) if "{" in a else a for a in args)
+    result = run_crawl("rfi_cn", "-a", f"base_url={snapshot_server.url}", *args, cwd=tmp_path, timeout=60)
+    assert result.returncode == 1, result.stderr[-3000:]
+    expected = line.format(**values)
+    assert len(error_lines(result.stderr)) == 1, result.stderr[-3000:]
+    assert expected in error_lines(result.stderr)[0], result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    assert "Spider opened" not in result.stderr
+    assert snapshot_server.requests() == []
+    assert not (tmp_path / "output").exists()
+    assert not (tmp_path / "out").exists()
+
+
+def assert_failed(result: Any, reason: str) -> None:
+    """Exit status 3; the failing reason in the stats and on the log's last line."""
+    assert result.returncode == 3, result.stderr[-3000:]
+    assert f"'finish_reason': '{reason}'" in result.stderr
+    assert (
+        result.stderr.rstrip()
+        .splitlines()[-1]
+        .endswith(f"rfi_cn: the job failed (finish reason {reason}); exit status 3")
+    )
+
+
+def test_every_request_refused_fails_the_job(tmp_path: Path) -> None:
+    result = run_crawl(
+        "rfi_cn", "-a", f"base_url=http://127.0.0.1:{free_port()}", "-O", str(tmp_path / "o.jsonl"),
+        "-s", "RETRY_TIMES=0", cwd=tmp_path,
+    )  # fmt: skip
+    assert_failed(result, "all_requests_failed")
+    assert "Spider closed (all_requests_failed)" in result.stderr
+    assert re.search(
+        r"rfi_cn: all 11 requests failed; the job fails with finish reason all_requests_failed", result.stderr
+    )
+    assert "'newscrawl/fetch_failed/connection_refused': 11" in result.stderr
+
+
+def test_every_request_answered_with_an_error_fails_the_job(tmp_path: Path) -> None:
+    (tmp_path / "empty-site").mkdir()  # every page, robots.txt included, is a 404
+    with serve(tmp_path / "empty-site", tmp_path / "requests.jsonl") as served:
+        result = run_crawl(
+            "rfi_cn", "-a", f"base_url={served.url}", "-O", str(tmp_path / "o.jsonl"), cwd=tmp_path
+        )
+    assert_failed(result, "all_requests_failed")
+    assert "'newscrawl/fetch_failed/http_404': 11" in result.stderr
+    assert len(served.paths()) == 12  # robots.txt and the 11 discovery pages, nothing else
+
+
+@pytest.mark.parametrize("block", ["target", "directory"])
+def test_a_feed_that_cannot_be_written_fails_the_job(
+    tmp_path: Path, snapshot_server: Any, block: str
+) -> None:
+    """A directory where the file should go (storing fails), or a file where its directory should go
+    (the file cannot even be opened)."""
+    out = tmp_path / "out"
+    if block == "target":
+        (out / "o.jsonl").mkdir(parents=True)
+        target = out / "o.jsonl"
+    else:
+        out.write_text("a file", "utf-8")
+        target = out / "o.jsonl"
+    result = run_crawl("rfi_cn", "-a", f"base_url={snapshot_server.url}", "-O", str(target), cwd=tmp_path)
+    assert_failed(result, "feed_store_failed")
+    assert (
+        "rfi_cn: 1 feed(s) could not be stored; the job fails with finish reason feed_store_failed"
+        in result.stderr
+    )
+    if block == "target":
+        assert "Error storing jsonl feed (16 items)" in result.stderr
+        assert "'feedexport/failed_count/AtomicFileFeedStorage': 1" in result.stderr
+    else:
+        assert f"feed {target} could not be opened; nothing was stored" in result.stderr
+
+
+def test_redis_gone_mid_run_fails_the_job(tmp_path: Path) -> None:
+    """Its own redis-server, stopped once the crawl has sent its first request (every answer waits 0.5 s)."""
+    with (
+        started_redis(tmp_path) as redis_server,
+        serve(SNAPSHOT, tmp_path / "requests.jsonl", delay=0.5) as served,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        crawl = pool.submit(
+            run_crawl, "rfi_cn", "-a", f"base_url={served.url}", "-O", str(tmp_path / "o.jsonl"),
+            "-s", f"NEWSCRAWL_SEEN_STORE={redis_server.url}", cwd=tmp_path,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while not served.requests() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        redis_server.process.terminate()
+        result = crawl.result()
+    assert_failed(result, "seen_store_failed")
+    assert "Spider closed (seen_store_failed)" in result.stderr
+    failures = [line for line in error_lines(result.stderr) if "the seen-store failed" in line]
+    assert len(failures) == 1, failures
+    assert re.search(
+        r"rfi_cn: the seen-store failed \(Error 111 connecting to 127\.0\.0\.1:\d+\. Connection refused\.\); "
+        r"the job fails with finish reason seen_store_failed",
+        failures[0],
+    )
+    assert "'newscrawl/seen_store/failed': 1" in result.stderr
