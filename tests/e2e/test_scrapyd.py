@@ -445,9 +445,43 @@ def test_bad_argument_fails_the_job_fast_with_a_clear_log(nodes: tuple[Node, Nod
         assert message in log, (message, log[-2000:])
         assert f"Process died: exitstatus=1 project='newscrawl' spider='{spider}' job='{jobid}'" in console
         assert "Spider opened" not in log
+        assert "Traceback" not in log
     assert not (tmp_path / "bad" / "feeds").exists()  # no output file, not even an empty one
-    # the code that failed is the deployed egg's, not the repository's
-    assert f"{node.root}/eggs/{PROJECT}/{VERSION}.egg/newscrawl/params.py" in node.log("rfi_cn", jobs[0][2])
+
+
+def test_a_job_that_could_not_do_its_work_exits_non_zero_and_its_log_says_why(
+    nodes: tuple[Node, Node], tmp_path: Path
+) -> None:
+    """Scrapyd sees only the exit status and the log: every request refused, a feed that cannot be
+    written (its directory is a file), a bad setting."""
+    node = nodes[0]
+    (tmp_path / "blocked").mkdir()
+    (tmp_path / "blocked" / "feeds").write_text("a file where the feed directory should be", "utf-8")
+    with serve(SNAPSHOT, tmp_path / "requests.jsonl") as served:
+        refused = {"base_url": f"http://127.0.0.1:{free_port()}"}
+        jobs = {
+            "all_requests_failed": schedule(node, "rfi_cn", refused, tmp_path, "refused", RETRY_TIMES="0"),
+            "feed_store_failed": schedule(node, "rfi_cn", {"base_url": served.url}, tmp_path, "blocked"),
+            "bad setting": schedule(
+                node, "rfi_cn", {"base_url": served.url}, tmp_path, "min", NEWSCRAWL_MIN_DATE="garbage"
+            ),
+        }
+        node.wait(list(jobs.values()))
+    console = node.console()
+    for reason in ("all_requests_failed", "feed_store_failed"):
+        jobid = jobs[reason]
+        log = node.log("rfi_cn", jobid)
+        assert f"'finish_reason': '{reason}'" in log, log[-3000:]
+        last = log.rstrip().splitlines()[-1]
+        assert last.endswith(f"rfi_cn: the job failed (finish reason {reason}); exit status 3"), last
+        assert f"Process died: exitstatus=3 project='newscrawl' spider='rfi_cn' job='{jobid}'" in console
+    log = node.log("rfi_cn", jobs["bad setting"])
+    assert "rfi_cn: bad setting: NEWSCRAWL_MIN_DATE='garbage': expected a date as YYYY-MM-DD" in log
+    assert "Traceback" not in log
+    assert (
+        f"Process died: exitstatus=1 project='newscrawl' spider='rfi_cn' job='{jobs['bad setting']}'"
+        in console
+    )
 
 
 def test_scrapyd_job_id_names_the_default_feed(nodes: tuple[Node, Node], tmp_path: Path) -> None:
