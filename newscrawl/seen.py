@@ -25,6 +25,7 @@ import logging
 import os
 import socket
 import sqlite3
+import sys
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
@@ -576,6 +577,12 @@ def later(time: str, than: str | None) -> bool:
         return time > than
 
 
+def sqlite_path(state_dir: str | Path | None, site: str) -> Path:
+    """The SQLite file of ``site`` in ``NEWSCRAWL_STATE_DIR`` (unset: :func:`default_state_dir`)."""
+    directory = Path(state_dir) if state_dir else default_state_dir()
+    return directory.expanduser() / f"seen-{site}.sqlite3"
+
+
 def open_store(setting: str | None, state_dir: str | Path | None, site: str) -> SeenStore:
     """The store named by ``NEWSCRAWL_SEEN_STORE`` (unset: SQLite in ``NEWSCRAWL_STATE_DIR``)."""
     if setting:
@@ -585,29 +592,113 @@ def open_store(setting: str | None, state_dir: str | Path | None, site: str) -> 
         raise ValueError(
             f"NEWSCRAWL_SEEN_STORE={setting!r}: expected redis://host:port/db (or leave it unset for SQLite)"
         )
-    directory = Path(state_dir) if state_dir else default_state_dir()
-    return SqliteSeenStore(directory.expanduser() / f"seen-{site}.sqlite3", site)
+    return SqliteSeenStore(sqlite_path(state_dir, site), site)
+
+
+def store_errors(setting: str | None) -> tuple[type[Exception], ...]:
+    """What a store raises when it cannot do its work: the state directory or SQLite file unusable,
+    or (with a Redis URL in ``setting``) the server unreachable or gone."""
+    errors: tuple[type[Exception], ...] = (OSError, sqlite3.Error)
+    if setting:
+        import redis
+
+        errors += (redis.RedisError,)
+    return errors
+
+
+def store_failure(setting: str | None, state_dir: str | Path | None, exc: Exception) -> str:
+    """One line naming the store's setting and what is wrong with it."""
+    if setting:
+        where = f"NEWSCRAWL_SEEN_STORE={setting!r}"
+    elif state_dir:
+        where = f"NEWSCRAWL_STATE_DIR={str(state_dir)!r}"
+    else:
+        where = f"the default state directory {default_state_dir()}"
+    if isinstance(exc, FileExistsError | NotADirectoryError):  # a file where a directory is needed
+        return f"{where}: {exc.filename} is not a directory"
+    return f"{where}: the seen-store cannot be opened: {exc}"
+
+
+def _sites_of_spiders(settings: Any) -> dict[str, str]:
+    """``{spider name: site code}`` of the project's spiders (Scrapy's spider loader)."""
+    from scrapy.spiderloader import get_spider_loader
+
+    loader = get_spider_loader(settings)
+    sites = {name: getattr(loader.load(name), "site", None) for name in loader.list()}
+    return {name: site for name, site in sites.items() if isinstance(site, str)}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m newscrawl.seen {count,reset} SITE``: inspect or empty a site's store."""
+    """``python -m newscrawl.seen [-s NAME=VALUE] [--store URL] [--state-dir DIR] {count,reset} SITE``.
+
+    Count or forget the articles a site's earlier jobs wrote. SITE is a site code (rfi, f24, mcd):
+    every spider of a site (rfi_cn, rfi_fr…) shares its store; ``count`` also takes a spider name.
+    The store is the one a crawl would use: the project's settings, then ``-s``, ``--store``,
+    ``--state-dir``. Nothing is created: counting a store that does not exist gives 0.
+    """
     import argparse
 
     from scrapy.utils.project import get_project_settings
 
-    parser = argparse.ArgumentParser(prog="python -m newscrawl.seen", description=main.__doc__)
+    prog = "python -m newscrawl.seen"
+    parser = argparse.ArgumentParser(prog=prog, description=main.__doc__)
+    parser.add_argument(
+        "-s", "--set", dest="settings", metavar="NAME=VALUE", action="append", default=[],
+        help="a setting, as with scrapy crawl -s (NEWSCRAWL_SEEN_STORE, NEWSCRAWL_STATE_DIR)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--store", metavar="URL", help="a Redis store, redis://host:port/db (NEWSCRAWL_SEEN_STORE)"
+    )
+    parser.add_argument(
+        "--state-dir", metavar="DIR", help="directory of the SQLite stores (NEWSCRAWL_STATE_DIR)"
+    )
     parser.add_argument("command", choices=("count", "reset"))
-    parser.add_argument("site", help="site code: rfi, f24 or mcd")
+    parser.add_argument("site", help="site code: rfi, f24 or mcd (count: also a spider name, such as rfi_cn)")
     args = parser.parse_args(argv)
     settings = get_project_settings()
-    store = open_store(settings.get("NEWSCRAWL_SEEN_STORE"), settings.get("NEWSCRAWL_STATE_DIR"), args.site)
+    for pair in args.settings:
+        name, equals, value = pair.partition("=")
+        if not equals or not name:
+            parser.error(f"-s {pair!r}: expected NAME=VALUE")
+        settings.set(name, value, priority="cmdline")
+    for name, value in (("NEWSCRAWL_SEEN_STORE", args.store), ("NEWSCRAWL_STATE_DIR", args.state_dir)):
+        if value is not None:
+            settings.set(name, value, priority="cmdline")
+
+    spiders = _sites_of_spiders(settings)
+    sites = sorted(set(spiders.values()))
+    site, shown = args.site, args.site
+    if site not in sites:
+        if site not in spiders:
+            parser.error(
+                f"unknown site {site!r}: choose from {', '.join(sites)} (count also takes a spider name)"
+            )
+        site = spiders[site]
+        sharing = sorted(name for name, of in spiders.items() if of == site)
+        if args.command == "reset":
+            parser.error(
+                f"{args.site} is a spider: its articles are kept under site {site!r}, with those of "
+                f"{', '.join(sharing)}; 'reset {site}' forgets them all"
+            )
+        shown = f"{site} (the store {args.site} shares with every {site} spider)"
+
+    done = "{} articles seen for " if args.command == "count" else "forgot {} articles seen for "
+    setting, state_dir = settings.get("NEWSCRAWL_SEEN_STORE"), settings.get("NEWSCRAWL_STATE_DIR")
+    if not setting and not sqlite_path(state_dir, site).exists():  # nothing to count or forget
+        print(done.format(0) + f"{shown}: no store at {sqlite_path(state_dir, site)}")
+        return 0
     try:
-        if args.command == "count":
-            print(f"{store.count()} articles seen for {args.site}")
-        else:
-            print(f"forgot {store.reset()} articles seen for {args.site}")
-    finally:
-        store.close()
+        store = open_store(setting, state_dir, site)
+        try:
+            print(done.format(store.count() if args.command == "count" else store.reset()) + shown)
+        finally:
+            store.close()
+    except ValueError as exc:  # a NEWSCRAWL_SEEN_STORE open_store does not understand
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 1
+    except store_errors(setting) as exc:
+        print(f"{prog}: {store_failure(setting, state_dir, exc)}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -16,8 +16,9 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from newscrawl.seen import RedisSeenStore, SeenRecord, SeenStore, SeenTracker, SqliteSeenStore, open_store
+from newscrawl.seen import main as seen_main
 from newscrawl.utils.urls import url_key
-from tests.conftest import RedisServer
+from tests.conftest import RedisServer, free_port
 
 
 @pytest.fixture(params=["sqlite", "redis"])
@@ -275,3 +276,122 @@ def test_an_alias_of_an_article_written_earlier_is_recorded_and_one_being_writte
     fourth.note_fetch(other, other_alias, None, PAGE_TIME)
     assert write(fourth, tmp_path / "4.jsonl", other) == set()  # job3 is writing it right now
     assert store.lookup([url_key(other_alias)]) == {}  # should job3 fail, the alias leads to it again
+
+
+# -- python -m newscrawl.seen --------------------------------------------------------------------
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """``python -m newscrawl.seen *argv`` in this process: (exit status, stdout, stderr)."""
+    try:
+        status = seen_main(list(argv))
+    except SystemExit as exit:  # argparse refuses
+        status = int(exit.code or 0)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def written(root: Path, count: int, site: str = "rfi") -> SeenStore:
+    store = SqliteSeenStore(root / f"seen-{site}.sqlite3", site)
+    store.reserve("f#j", {f"k{i}": rec(f"U{i}") for i in range(count)})
+    store.commit("f#j")
+    return store
+
+
+@pytest.fixture
+def state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """XDG_STATE_HOME two levels down, so that a path escaping the state directory stays in tmp_path."""
+    home = tmp_path / "a" / "b"
+    monkeypatch.setenv("XDG_STATE_HOME", str(home))
+    return home
+
+
+@pytest.mark.parametrize(
+    "argv", [("reset", "../../../escaped"), ("count", "foo"), ("reset", "/etc/passwd"), ("count", "")]
+)
+def test_cli_refuses_an_unknown_site_and_creates_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, state_home: Path, argv: tuple[str, ...]
+) -> None:
+    status, out, err = cli(capsys, *argv)
+    assert status == 2
+    assert (
+        f"error: unknown site {argv[1]!r}: choose from f24, mcd, rfi (count also takes a spider name)" in err
+    )
+    assert out == ""
+    assert list(tmp_path.rglob("*")) == []  # not even the state directory
+
+
+def test_cli_counts_a_missing_store_as_empty_without_creating_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, state_home: Path
+) -> None:
+    for command, done in (("count", "0 articles seen for rfi"), ("reset", "forgot 0 articles seen for rfi")):
+        status, out, _ = cli(capsys, command, "rfi")
+        assert (status, out) == (0, f"{done}: no store at {state_home}/newscrawl/seen-rfi.sqlite3\n")
+    assert list(tmp_path.rglob("*")) == []
+
+
+def test_cli_counts_a_spider_under_its_site_and_refuses_to_reset_one(
+    capsys: pytest.CaptureFixture[str], state_home: Path
+) -> None:
+    (state_home / "newscrawl").mkdir(parents=True)
+    written(state_home / "newscrawl", 2).close()
+    status, out, _ = cli(capsys, "count", "rfi_cn")
+    assert (status, out) == (0, "2 articles seen for rfi (the store rfi_cn shares with every rfi spider)\n")
+    status, out, err = cli(capsys, "reset", "rfi_cn")
+    assert (status, out) == (2, "")
+    assert (
+        "error: rfi_cn is a spider: its articles are kept under site 'rfi', with those of rfi, rfi_br" in err
+    )
+    assert err.rstrip().endswith("'reset rfi' forgets them all")
+    assert cli(capsys, "count", "rfi")[1] == "2 articles seen for rfi\n"  # untouched
+    assert cli(capsys, "reset", "rfi")[1] == "forgot 2 articles seen for rfi\n"
+    assert cli(capsys, "count", "rfi")[1] == "0 articles seen for rfi\n"
+
+
+@pytest.mark.parametrize("option", ["--state-dir", "-s"])
+def test_cli_reaches_the_store_of_another_state_directory(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, state_home: Path, option: str
+) -> None:
+    written(tmp_path, 3, site="f24").close()
+    args = (
+        ("--state-dir", str(tmp_path))
+        if option == "--state-dir"
+        else ("-s", f"NEWSCRAWL_STATE_DIR={tmp_path}")
+    )
+    assert cli(capsys, *args, "count", "f24") == (0, "3 articles seen for f24\n", "")
+    assert cli(capsys, *args, "reset", "f24_en")[0] == 2
+    assert cli(capsys, *args, "reset", "f24") == (0, "forgot 3 articles seen for f24\n", "")
+    assert not (state_home / "newscrawl").exists()
+
+
+@pytest.mark.parametrize("option", ["--store", "-s"])
+def test_cli_reaches_a_redis_store(
+    capsys: pytest.CaptureFixture[str], redis_server: RedisServer, state_home: Path, option: str
+) -> None:
+    redis_server.flush()
+    store = RedisSeenStore(redis_server.url, "mcd")
+    store.reserve("f#j", {"a": rec("A"), "b": rec("B")})
+    store.commit("f#j")
+    store.close()
+    url = redis_server.url
+    args = ("--store", url) if option == "--store" else ("-s", f"NEWSCRAWL_SEEN_STORE={url}")
+    assert cli(capsys, *args, "count", "mcd_ar") == (
+        0,
+        "2 articles seen for mcd (the store mcd_ar shares with every mcd spider)\n",
+        "",
+    )
+    assert cli(capsys, *args, "reset", "mcd") == (0, "forgot 2 articles seen for mcd\n", "")
+    assert cli(capsys, *args, "count", "mcd") == (0, "0 articles seen for mcd\n", "")
+    assert not (state_home / "newscrawl").exists()
+
+
+def test_cli_reports_an_unreachable_store_in_one_line(
+    capsys: pytest.CaptureFixture[str], state_home: Path
+) -> None:
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    status, out, err = cli(capsys, "--store", url, "count", "rfi")
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [
+        f"python -m newscrawl.seen: NEWSCRAWL_SEEN_STORE={url!r}: the seen-store cannot be opened: "
+        f"Error 111 connecting to 127.0.0.1:{url.split(':')[2].split('/')[0]}. Connection refused."
+    ]

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import gc
 import re
-import sqlite3
 import sys
 import uuid
 from collections import deque
@@ -59,7 +58,7 @@ from newscrawl.pages.feeds import parse_rss, parse_sitemap
 from newscrawl.pages.fmm import FmmArchivePage, FmmArticlePage, FmmListingPage
 from newscrawl.params import SettingError, SpiderArgs, SpiderArgumentError, parse_args
 from newscrawl.parsepool import ParseError, ParsePool, crawler_pool
-from newscrawl.seen import SeenTracker, default_state_dir, open_store
+from newscrawl.seen import SeenTracker, open_store, store_errors, store_failure
 from newscrawl.utils.failures import failure_reason
 from newscrawl.utils.text import PARIS, utc_now_iso
 from newscrawl.utils.urls import (
@@ -83,17 +82,6 @@ def _default_feed() -> dict[str, Any]:
     return {"format": "jsonlines", "encoding": "utf-8", "fields": list(FIELD_NAMES)}
 
 
-def seen_store_errors(setting: str | None) -> tuple[type[Exception], ...]:
-    """What a seen-store raises when it cannot do its work: the state directory or SQLite file
-    unusable, or (with a Redis URL) the server unreachable or gone."""
-    errors: tuple[type[Exception], ...] = (OSError, sqlite3.Error)
-    if setting:
-        import redis
-
-        errors += (redis.RedisError,)
-    return errors
-
-
 def _open_tracker(crawler: Crawler, site: str, job: str, recrawl: bool, claim_timeout: float) -> SeenTracker:
     """The job's seen-store tracker; a store that cannot be opened is a :class:`SettingError` naming it."""
     settings = crawler.settings
@@ -102,25 +90,13 @@ def _open_tracker(crawler: Crawler, site: str, job: str, recrawl: bool, claim_ti
         store = open_store(setting, state_dir, site)
     except ValueError as exc:  # a NEWSCRAWL_SEEN_STORE it does not understand
         raise SettingError(str(exc)) from None
-    except seen_store_errors(setting) as exc:
-        raise _store_error(setting, state_dir, exc) from None
+    except store_errors(setting) as exc:
+        raise SettingError(store_failure(setting, state_dir, exc)) from None
     try:
         return SeenTracker(store, job, recrawl=recrawl, crawler=crawler, claim_timeout=claim_timeout)
-    except seen_store_errors(setting) as exc:  # its recovery of crashed jobs' claims
+    except store_errors(setting) as exc:  # its recovery of crashed jobs' claims
         store.close()
-        raise _store_error(setting, state_dir, exc) from None
-
-
-def _store_error(setting: str | None, state_dir: str | None, exc: Exception) -> SettingError:
-    if setting:
-        where = f"NEWSCRAWL_SEEN_STORE={setting!r}"
-    elif state_dir:
-        where = f"NEWSCRAWL_STATE_DIR={state_dir!r}"
-    else:
-        where = f"the default state directory {default_state_dir()}"
-    if isinstance(exc, FileExistsError | NotADirectoryError):  # a file where a directory is needed
-        return SettingError(f"{where}: {exc.filename} is not a directory")
-    return SettingError(f"{where}: the seen-store cannot be opened: {exc}")
+        raise SettingError(store_failure(setting, state_dir, exc)) from None
 
 
 class FmmSpider(scrapy.Spider):
@@ -223,7 +199,7 @@ class FmmSpider(scrapy.Spider):
         self._pending: deque[tuple[str, Edition, str, tuple[int, str | None], str | None]] = deque()
         self._in_flight_max = 100  # NEWSCRAWL_ARTICLES_IN_FLIGHT, from the settings in from_crawler
         self.seen_tracker: SeenTracker | None = None
-        self._store_errors: tuple[type[Exception], ...] = ()  # seen_store_errors(), in from_crawler
+        self._store_errors: tuple[type[Exception], ...] = ()  # store_errors(), in from_crawler
         self._store_failed = False
         self.parse_pool = ParsePool(0)  # the crawl's own, from its settings, in from_crawler
 
@@ -294,7 +270,7 @@ class FmmSpider(scrapy.Spider):
                 f"{settings.get('NEWSCRAWL_CLAIM_TIMEOUT')!r}"
             )
         if crawl_job and settings.getbool("NEWSCRAWL_SEEN_STORE_ENABLED", True):
-            spider._store_errors = seen_store_errors(settings.get("NEWSCRAWL_SEEN_STORE"))
+            spider._store_errors = store_errors(settings.get("NEWSCRAWL_SEEN_STORE"))
             spider.seen_tracker = _open_tracker(
                 crawler, cls.site, spider.job, spider.args.recrawl, claim_timeout
             )
