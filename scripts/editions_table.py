@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -70,9 +71,14 @@ def render() -> str:
     return HEADER + "\n".join(rows()) + "\n"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--check", action="store_true", help=f"exit 1 when {DOC.relative_to(ROOT)} is out of date"
+    )
+    args = parser.parse_args(argv)
     text = render()
-    if "--check" in sys.argv[1:]:
+    if args.check:
         if DOC.read_text("utf-8") != text:
             print(f"{DOC.relative_to(ROOT)} is out of date: run scripts/editions_table.py", file=sys.stderr)
             return 1
