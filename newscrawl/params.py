@@ -11,6 +11,7 @@ line, without a traceback, and exits with status 1.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,7 @@ from newscrawl.utils.text import PARIS
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
+logger = logging.getLogger(__name__)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ARGUMENTS: tuple[str, ...] = ("base_url", "sections", "sources", "max_articles", "since", "until", "recrawl")
 
@@ -34,6 +36,15 @@ class StartupError(ValueError):
 
     #: what went wrong, in the log line ``<spider>: <kind>: <message>``
     kind = "cannot start"
+    #: logged already (by :func:`report`)
+    reported = False
+
+
+def report(spider: str, error: StartupError) -> None:
+    """Log ``error`` as its one ERROR line, ``<spider>: <kind>: <message>``, once."""
+    if not error.reported:
+        logger.error("%s: %s: %s", spider, error.kind, error)
+        error.reported = True
 
 
 class SpiderArgumentError(StartupError):

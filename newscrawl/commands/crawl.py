@@ -31,7 +31,7 @@ from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from newscrawl.params import StartupError
+from newscrawl.params import StartupError, report
 
 START_FAILED_EXIT_STATUS = 1
 FAILING_EXIT_STATUS = 3
@@ -60,7 +60,7 @@ class Command(ScrapyCrawlCommand):
         if self.crawler_process.bootstrap_failed:
             for error in errors:
                 if isinstance(error, StartupError):
-                    logger.error("%s: %s: %s", name, error.kind, error)
+                    report(name, error)
                 else:
                     logger.error("%s: the crawl could not start", name, exc_info=error)
             self.exitcode = START_FAILED_EXIT_STATUS

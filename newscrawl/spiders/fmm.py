@@ -56,7 +56,7 @@ from newscrawl.outcome import SEEN_STORE_FAILED, JobOutcomeMonitor
 from newscrawl.pages.article import BROKEN_STRUCTURE, NOT_ARTICLE, html_selector, read_article
 from newscrawl.pages.feeds import parse_rss, parse_sitemap
 from newscrawl.pages.fmm import FmmArchivePage, FmmArticlePage, FmmListingPage
-from newscrawl.params import SettingError, SpiderArgs, SpiderArgumentError, parse_args
+from newscrawl.params import SettingError, SpiderArgs, SpiderArgumentError, parse_args, report
 from newscrawl.parsepool import ParseError, ParsePool, crawler_pool
 from newscrawl.seen import SeenTracker, open_store, store_errors, store_failure
 from newscrawl.utils.failures import failure_reason
@@ -174,15 +174,18 @@ class FmmSpider(scrapy.Spider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         available = self.available_editions()
         multi = len(available) > 1
-        # a SpiderArgumentError is logged by `scrapy crawl` as one line, "<spider>: bad spider argument: …"
-        parsed = parse_args(
-            kwargs,
-            default_base_url=self.public_origin,
-            known_sections={e.code: e.sections for e in available} if multi else available[0].sections,
-            known_editions=tuple(e.code for e in available) if multi else (),
-        )
-        self.editions = tuple(e for e in available if not multi or e.code in parsed.editions)
-        self._check_sources(parsed)
+        try:
+            parsed = parse_args(
+                kwargs,
+                default_base_url=self.public_origin,
+                known_sections={e.code: e.sections for e in available} if multi else available[0].sections,
+                known_editions=tuple(e.code for e in available) if multi else (),
+            )
+            self.editions = tuple(e for e in available if not multi or e.code in parsed.editions)
+            self._check_sources(parsed)
+        except SpiderArgumentError as exc:  # logged here for every Scrapy command, not only crawl
+            report(self.name, exc)
+            raise
         super().__init__(*args)
         self.args = parsed
         self.public_host = urlsplit(self.public_origin).hostname or ""
