@@ -10,13 +10,16 @@ its own, with an ERROR line naming the spider and the cause:
   engine closes with this reason: ``Spider closed (all_requests_failed)``.
 - ``seen_store_failed``: the seen-store failed during the job (Redis gone, the
   SQLite file unusable). The spider counts ``newscrawl/seen_store/failed`` and
-  closes the job at once (:meth:`JobOutcomeMonitor.fail`): without the store it
-  would fetch everything again and could not record what it writes.
-- ``feed_store_failed``: a feed could not be opened (the job is closed before
-  its first request) or stored (Scrapy's ``feedexport/failed_count/<storage>``,
-  logged by Scrapy as ``Error storing …``). Feeds are stored while the job
-  closes, so the reason goes into the ``finish_reason`` stat (and the stats the
-  log ends with), not into Scrapy's ``Spider closed (…)`` line.
+  closes the job at its first failed lookup (:meth:`JobOutcomeMonitor.failure`):
+  without the store it would fetch everything again and could not record what
+  it writes. A ``newscrawl/seen_store/failed…`` stat counted while the job
+  closes (recording an output file) gives the same reason.
+- ``feed_store_failed``: a feed could not be stored (Scrapy's
+  ``feedexport/failed_count/<storage>``, logged by Scrapy as ``Error storing …``)
+  or its file could not even be opened (its directory cannot be created).
+  Feeds are stored while the job closes, so the reason goes into the
+  ``finish_reason`` stat (and the stats the log ends with), not into Scrapy's
+  ``Spider closed (…)`` line.
 
 A job keeps the first failing reason it gets. All are in the default
 ``NEWSCRAWL_FAILING_FINISH_REASONS``, for which ``scrapy crawl`` exits with
@@ -45,7 +48,10 @@ logger = logging.getLogger(__name__)
 ALL_REQUESTS_FAILED = "all_requests_failed"
 SEEN_STORE_FAILED = "seen_store_failed"
 FEED_STORE_FAILED = "feed_store_failed"
+#: stat prefixes: Scrapy's count of feeds not stored, the spider's failed fetches, seen-store failures
 FEED_STORE_FAILURES = "feedexport/failed_count/"
+FETCH_FAILURES = "newscrawl/fetch_failed/"
+SEEN_STORE_FAILURES = "newscrawl/seen_store/failed"
 
 
 def ok_responses(stats: dict[str, Any]) -> int:
@@ -57,9 +63,9 @@ def ok_responses(stats: dict[str, Any]) -> int:
     )
 
 
-def failed_requests(stats: dict[str, Any]) -> int:
-    """Requests that failed for good, for any reason: the spider's ``newscrawl/fetch_failed/<reason>``."""
-    return sum(int(v) for k, v in stats.items() if k.startswith("newscrawl/fetch_failed/"))
+def total(stats: dict[str, Any], prefix: str) -> int:
+    """The sum of the stats whose names start with ``prefix``."""
+    return sum(int(value) for key, value in stats.items() if key.startswith(prefix))
 
 
 class JobOutcomeMonitor:
@@ -79,7 +85,7 @@ class JobOutcomeMonitor:
 
     def spider_idle(self, spider: Spider) -> None:
         stats = self.crawler.stats.get_stats()
-        failed = failed_requests(stats)
+        failed = total(stats, FETCH_FAILURES)  # requests that failed for good, for any reason
         if failed and not ok_responses(stats):
             raise self.failure(spider, ALL_REQUESTS_FAILED, f"all {failed} requests failed")
 
@@ -87,25 +93,33 @@ class JobOutcomeMonitor:
         self.stored.add(id(slot))
 
     def feed_exporter_closed(self) -> None:
-        """The job is closing: a feed that could not be stored changes its finish reason, unless
-        that is a failing one already.
+        """The job is closing and its feeds are stored: a feed that could not be stored, or a
+        seen-store that failed while recording one, changes the finish reason, unless that is a
+        failing one already.
 
         Scrapy counts the feeds whose storage failed (``feedexport/failed_count/<storage>``); a
         feed whose file could not even be opened (its directory cannot be created or written)
         is one that should have been stored and never reached its ``feed_slot_closed`` signal.
         """
         stats = self.crawler.stats
-        failed = sum(int(v) for k, v in stats.get_stats().items() if k.startswith(FEED_STORE_FAILURES))
+        spider = self.crawler.spider
+        failed = total(stats.get_stats(), FEED_STORE_FAILURES)
         exporter = next((e for e in self.crawler.extensions.middlewares if isinstance(e, FeedExporter)), None)
         for slot in exporter.slots if exporter is not None else ():
             if (slot.itemcount or (slot.store_empty and slot.batch_id == 1)) and id(slot) not in self.stored:
                 logger.error("feed %s could not be opened; nothing was stored", slot.uri)
                 failed += 1
-        spider = self.crawler.spider
-        if failed and spider is not None:
-            if stats.get_value("finish_reason") not in self.failing:
-                stats.set_value("finish_reason", FEED_STORE_FAILED)
-            self.failure(spider, stats.get_value("finish_reason"), f"{failed} feed(s) could not be stored")
+        seen_store_failed = total(stats.get_stats(), SEEN_STORE_FAILURES)
+        if spider is None or not (failed or seen_store_failed):
+            return
+        reason = stats.get_value("finish_reason")
+        if reason not in self.failing:  # else the job's first failing reason stays
+            reason = FEED_STORE_FAILED if failed else SEEN_STORE_FAILED
+            stats.set_value("finish_reason", reason)
+        elif not failed:
+            return  # the seen-store's failure was logged when it closed the job
+        cause = f"{failed} feed(s) could not be stored" if failed else "the seen-store failed"
+        self.failure(spider, reason, cause)
 
     @staticmethod
     def failure(spider: Spider, reason: str, cause: str) -> CloseSpider:

@@ -480,10 +480,10 @@ def test_a_feed_that_cannot_be_written_fails_the_job(
 
 
 def test_redis_gone_mid_run_fails_the_job(tmp_path: Path) -> None:
-    """Its own redis-server, stopped once the crawl has sent its first request (every answer waits 0.5 s)."""
+    """Its own redis-server, stopped once the crawl has sent its first request (every answer waits 1 s)."""
     with (
         started_redis(tmp_path) as redis_server,
-        serve(SNAPSHOT, tmp_path / "requests.jsonl", delay=0.5) as served,
+        serve(SNAPSHOT, tmp_path / "requests.jsonl", delay=1.0) as served,
         ThreadPoolExecutor(1) as pool,
     ):
         crawl = pool.submit(
