@@ -55,6 +55,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
+from newscrawl.params import SettingError
 from newscrawl.seen import default_state_dir
 
 logger = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ def _int_setting(settings: BaseSettings, name: str, default: int) -> int:
     except (TypeError, ValueError):
         value = 0
     if value < 1:
-        raise ValueError(f"{name} must be a whole number of articles >= 1, not {raw!r}")
+        raise SettingError(f"{name} must be a whole number of articles >= 1, not {raw!r}")
     return value
 
 
@@ -180,20 +181,20 @@ class FieldCoveragePipeline:
 
 
 def check_thresholds(value: Any, source: str) -> dict[str, float]:
-    """``value`` as ``{field: share}``; ValueError naming ``source`` when it is not one."""
+    """``value`` as ``{field: share}``; a :class:`SettingError` naming ``source`` when it is not one."""
     if isinstance(value, str):
         with contextlib.suppress(ValueError):  # not JSON: refused below, as it is
             value = json.loads(value) if value.strip() else {}
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise ValueError(f'{source} must be a dict of field: share, such as {{"body": 0.9}}, not {value!r}')
+        raise SettingError(f'{source} must be a dict of field: share, such as {{"body": 0.9}}, not {value!r}')
     thresholds: dict[str, float] = {}
     for field, share in value.items():
         if field not in MAIN_FIELDS:
-            raise ValueError(f"{source}: unknown field {field!r}; fields: {', '.join(MAIN_FIELDS)}")
+            raise SettingError(f"{source}: unknown field {field!r}; fields: {', '.join(MAIN_FIELDS)}")
         if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
-            raise ValueError(f"{source}: {field}={share!r} is not a share between 0 and 1")
+            raise SettingError(f"{source}: {field}={share!r} is not a share between 0 and 1")
         thresholds[field] = float(share)
     return thresholds
 

@@ -400,12 +400,16 @@ def crawler_pool(crawler: Any) -> ParsePool:
         return pool
     from scrapy import signals  # here, not at the top: workers import this module without Scrapy
 
+    from newscrawl.params import SettingError
+
     settings = crawler.settings
     try:
         workers = settings.getint("NEWSCRAWL_PARSE_WORKERS", 1)
         timeout = settings.getfloat("NEWSCRAWL_PARSE_TIMEOUT", 60.0)
     except ValueError as exc:
-        raise ValueError(f"NEWSCRAWL_PARSE_WORKERS / NEWSCRAWL_PARSE_TIMEOUT: {exc}") from None
+        raise SettingError(f"NEWSCRAWL_PARSE_WORKERS / NEWSCRAWL_PARSE_TIMEOUT: {exc}") from None
+    if workers < 0:
+        raise SettingError(f"NEWSCRAWL_PARSE_WORKERS must be 0 or more, not {workers}")
     pool = _CRAWLER_POOLS[crawler] = ParsePool(workers, timeout)
 
     def spider_closed() -> None:

@@ -392,12 +392,30 @@ def error_lines(stderr: str) -> list[str]:
             "rfi_cn: bad setting: NEWSCRAWL_ARTICLES_IN_FLIGHT must be 1 or more, not 'many'",
         ),
         (
+            ("-s", "NEWSCRAWL_PARSE_WORKERS=-1"),
+            "rfi_cn: bad setting: NEWSCRAWL_PARSE_WORKERS must be 0 or more, not -1",
+        ),
+        (
+            ("-s", 'NEWSCRAWL_COVERAGE_THRESHOLDS={"bdy": 0.9}'),
+            "rfi_cn: bad setting: NEWSCRAWL_COVERAGE_THRESHOLDS: unknown field 'bdy'; fields: title, lead",
+        ),
+        (
             ("-O", "{tmp}/out/%(nosuch)s.jsonl"),
             "rfi_cn: bad setting: feed URI '{tmp}/out/%(nosuch)s.jsonl': no value for %(nosuch)s; a feed URI "
             "may name the spider's attributes",
         ),
     ],
-    ids=["argument", "argument-value", "redis-unreachable", "state-dir", "min-date", "setting", "feed-uri"],
+    ids=[
+        "argument",
+        "argument-value",
+        "redis-unreachable",
+        "state-dir",
+        "min-date",
+        "setting",
+        "parse-workers",
+        "coverage-thresholds",
+        "feed-uri",
+    ],
 )
 def test_bad_input_is_one_clear_line_and_exit_status_1(
     tmp_path: Path, snapshot_server: Any, args: tuple[str, ...], line: str
@@ -405,7 +423,7 @@ def test_bad_input_is_one_clear_line_and_exit_status_1(
     """No traceback (no asyncio "Task exception was never retrieved"), no request, nothing written."""
     (tmp_path / "a-file").write_text("not a directory", "utf-8")
     values = {"tmp": str(tmp_path), "port": str(free_port())}
-    args = tuple(a.format(**values) if "{" in a else a for a in args)
+    args = tuple(a.format(**values) if "{tmp}" in a or "{port}" in a else a for a in args)
     result = run_crawl("rfi_cn", "-a", f"base_url={snapshot_server.url}", *args, cwd=tmp_path, timeout=60)
     assert result.returncode == 1, result.stderr[-3000:]
     expected = line.format(**values)
