@@ -9,6 +9,7 @@ import pytest
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
+from newscrawl.commands.crawl import CRAWL_JOB
 from newscrawl.params import SettingError, SpiderArgumentError, StartupError, parse_args, setting_date
 from newscrawl.spiders.rfi import RfiCnSpider, RfiMultiSpider
 from tests.conftest import free_port
@@ -141,5 +142,5 @@ def test_a_seen_store_that_cannot_be_opened_is_a_setting_error(tmp_path: Path, s
         url = f"redis://127.0.0.1:{free_port()}/0"
         settings = {"NEWSCRAWL_SEEN_STORE": url}
         message = rf"^NEWSCRAWL_SEEN_STORE='{url}': the seen-store cannot be opened: Error 111 connecting to "
-    with pytest.raises(SettingError, match=message):
-        RfiCnSpider.from_crawler(get_crawler(RfiCnSpider, settings_dict=settings))
+    with pytest.raises(SettingError, match=message):  # a crawl job opens its store
+        RfiCnSpider.from_crawler(get_crawler(RfiCnSpider, settings_dict={**settings, CRAWL_JOB: True}))
