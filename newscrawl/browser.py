@@ -6,10 +6,13 @@ Chromium (scrapy-playwright) once, when
 
 - the plain answer was a **403** (bot protection: a JavaScript challenge that
   sets a cookie and reloads), reason ``status_403``;
-- the plain answer was a 200 HTML page with scripts but without the article
-  markup (``article.t-content__article-wrapper`` / ``h1.t-content__title``):
-  a JavaScript shell that inserts the article after load, reason ``js_shell``
-  (an empty or script-less page cannot render more: it is left as it is);
+- the plain answer was a 200 HTML page with scripts that is not *ready*: its
+  body has no paragraph with text yet (the page class's ``READY_SELECTOR``,
+  ``div.t-content__body > p``), because a script inserts the article, or
+  only its body, after load; reason ``js_shell``. An empty or script-less
+  page cannot render more, and a page with the article template but no body
+  container at all is a layout change, not a shell: those are left as they
+  are;
 - or the request opted in (reason ``opt_in``): meta ``newscrawl_browser=True``
   on any request, or every article request of a spider with
   ``requires_js = True`` (it sets meta ``playwright=True``).
@@ -17,9 +20,11 @@ Chromium (scrapy-playwright) once, when
 Listings, feeds, sitemaps and robots.txt are never re-fetched. A request
 fetched through the browser carries meta ``newscrawl_browser_fetch`` (the
 reason) and is never sent to the browser a second time. The browser waits
-for the article markup (``NEWSCRAWL_BROWSER_WAIT_TIMEOUT``), then the page's
-HTML goes to the spider like any response: the item is the same as from
-plain HTTP. The response status is that of the document finally rendered
+until the page is ready, a body paragraph with text in the DOM
+(``NEWSCRAWL_BROWSER_WAIT_TIMEOUT``), then the page's HTML goes to the
+spider like any response: the item is the same as from plain HTTP. A page
+that is still not ready then is a failure: counted, logged, and its empty
+body never makes an item (validation drops it). The response status is that of the document finally rendered
 (the article after a passed challenge, not the challenge's 403).
 
 :class:`BrowserAddon` derives the scrapy-playwright settings from newscrawl's
@@ -29,7 +34,8 @@ it restores Scrapy's plain HTTP handlers, so nothing of Playwright starts.
 
 Stats (``newscrawl/`` prefix): ``browser/fetches``,
 ``browser/fetches/<opt_in|status_403|js_shell>``, ``browser/failed`` (the
-browser raised, rendered no article markup, or Chromium is missing).
+browser raised, the page was not ready within the wait, or Chromium is
+missing).
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Request as PlaywrightRequest
     from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-from newscrawl.pages.article import has_article_markup as bytes_hold_article_markup
+from newscrawl.pages.article import body_shows_text, has_article_markup
 from newscrawl.pages.fmm import FmmArticlePage
 
 logger = logging.getLogger(__name__)
@@ -66,7 +72,7 @@ META_OPT_IN = "newscrawl_browser"
 #: meta key set on a request fetched through the browser: the reason; never re-fetched again
 META_FETCH = "newscrawl_browser_fetch"
 #: key of newscrawl's page method in meta ``playwright_page_methods``
-WAIT_METHOD = "newscrawl_wait_for_article"
+WAIT_METHOD = "newscrawl_wait_until_ready"
 
 OPT_IN = "opt_in"
 STATUS_403 = "status_403"
@@ -86,26 +92,35 @@ def abort_request(request: PlaywrightRequest) -> bool:
     return request.resource_type in ABORTED_RESOURCE_TYPES
 
 
-async def wait_for_article(page: Page, selector: str, timeout_ms: float) -> dict[str, Any]:
-    """Page method: wait until ``selector`` is in the DOM (across a challenge's reload).
+#: :meth:`FmmArticlePage.is_ready` in the page: an element matched by the selector holds text
+#: (JavaScript's ``\s`` covers the no-break space and the BOM)
+_READY_JS = (
+    "(selector) => Array.from(document.querySelectorAll(selector))"
+    ".some((node) => /[^\\s\\u200b]/.test(node.textContent))"
+)
 
-    Never raises on a timeout: the page is then returned as it is and the
-    middleware counts a failure. ``status`` is the HTTP status of the document
-    in the page now (0 when unknown), ``found`` whether the markup appeared.
+
+async def wait_until_ready(page: Page, selector: str, timeout_ms: float) -> dict[str, Any]:
+    """Page method: wait until an element matched by ``selector`` holds text (across a challenge's reload).
+
+    ``selector`` is the page class's ``READY_SELECTOR`` (the body's paragraphs). Never
+    raises on a timeout: the page is then returned as it is and the middleware
+    counts a failure. ``status`` is the HTTP status of the document in the
+    page now (0 when unknown), ``ready`` whether the body appeared.
     """
     from playwright.async_api import Error as PlaywrightError
 
     try:
-        await page.wait_for_selector(selector, state="attached", timeout=timeout_ms)
-        found = True
+        await page.wait_for_function(_READY_JS, arg=selector, timeout=timeout_ms, polling=100)
+        ready = True
     except PlaywrightError:
-        found = False
+        ready = False
     try:
         await page.wait_for_load_state("domcontentloaded", timeout=timeout_ms)
         status = int(await page.evaluate(_NAVIGATION_STATUS_JS) or 0)
     except (PlaywrightError, TypeError, ValueError):
         status = 0
-    return {"found": found, "status": status}
+    return {"ready": ready, "status": status}
 
 
 def chromium_executable(settings: BaseSettings) -> str | None:
@@ -192,9 +207,37 @@ class BrowserMiddleware:
         cls: type[FmmArticlePage] = getattr(spider, "page_class", FmmArticlePage)
         return cls
 
-    def has_article_markup(self, response: Response, spider: Spider) -> bool:
-        """The article template's marks, found in the bytes: no parse in the crawl process."""
-        return isinstance(response, HtmlResponse) and bytes_hold_article_markup(response.body)
+    def is_ready(self, response: Response, spider: Spider) -> bool:
+        """The page class's ready condition (a ``READY_SELECTOR`` match with text) holds for ``response``."""
+        return isinstance(response, HtmlResponse) and self._ready(
+            response, spider, body_shows_text(response.body)
+        )
+
+    def _ready(self, response: HtmlResponse, spider: Spider, shown: bool | None) -> bool:
+        """:meth:`is_ready`, given what the bytes show (:func:`body_shows_text`, no parse in the crawl
+        process). The page is parsed only when they show no body paragraph, or for a page class with a
+        ``READY_SELECTOR`` of its own.
+        """
+        page = self.page_class(spider)
+        if shown and page.READY_SELECTOR == FmmArticlePage.READY_SELECTOR:
+            return True
+        return page(response.selector, response.url).is_ready()
+
+    def awaits_script(self, response: Response, spider: Spider) -> bool:
+        """A 200 HTML page whose article, or only its body, a script has still to insert.
+
+        Not ready, with scripts, and either without the article template or
+        with an empty body container. A template without any body container
+        is a layout change: rendering cannot help; validation and the coverage
+        monitor report it.
+        """
+        if response.status != 200 or not isinstance(response, HtmlResponse):
+            return False
+        shown = body_shows_text(response.body)
+        if shown is None and has_article_markup(response.body):
+            return False
+        # a page without scripts renders nothing more
+        return not self._ready(response, spider, shown) and bool(response.selector.xpath("//script"))
 
     def reason_for(self, request: Request, response: Response, spider: Spider) -> str | None:
         """Why a plain answer to ``request`` must be fetched again through the browser, or None."""
@@ -204,12 +247,7 @@ class BrowserMiddleware:
             return None
         if response.status == 403:
             return STATUS_403
-        if (
-            response.status == 200
-            and isinstance(response, HtmlResponse)
-            and not self.has_article_markup(response, spider)
-            and response.selector.xpath("//script")  # a page without scripts renders nothing more
-        ):
+        if self.awaits_script(response, spider):
             return JS_SHELL
         return None
 
@@ -274,7 +312,7 @@ class BrowserMiddleware:
         meta.setdefault("playwright_context_kwargs", context)
         if self.is_article_request(request, spider):
             page = self.page_class(spider)
-            wait = PageMethod(wait_for_article, f"{page.ARTICLE}, {page.TITLE}", self.wait_timeout_ms)
+            wait = PageMethod(wait_until_ready, page.READY_SELECTOR, self.wait_timeout_ms)
             methods = meta.get("playwright_page_methods") or {}
             if isinstance(methods, dict):
                 meta["playwright_page_methods"] = {**methods, WAIT_METHOD: wait}
@@ -293,16 +331,17 @@ class BrowserMiddleware:
         wait = methods.get(WAIT_METHOD) if isinstance(methods, dict) else None
         result = getattr(wait, "result", None)
         if isinstance(result, dict):
-            # the status of the document shown; unknown but the article is there: a success
-            status = result.get("status") or (200 if result.get("found") else 0)
+            # the status of the document shown; unknown but the body is there: a success
+            status = result.get("status") or (200 if result.get("ready") else 0)
             if status and status != response.status:
                 logger.debug("%s: HTTP %s rendered as HTTP %s", request.url, response.status, status)
                 response = response.replace(status=status)
-        if self.is_article_request(request, spider) and not self.has_article_markup(response, spider):
+        if self.is_article_request(request, spider) and not self.is_ready(response, spider):
             self._failed(
                 request,
                 request.meta[META_FETCH],
-                f"no article markup after rendering (HTTP {response.status})",
+                f"the article body did not appear within {self.wait_timeout_ms / 1000:g} s "
+                f"(HTTP {response.status})",
             )
         return response
 

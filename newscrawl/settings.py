@@ -144,7 +144,7 @@ EXTENSIONS_BASE = {
 # request only; a crawl that never needs it starts nothing of Playwright.
 NEWSCRAWL_BROWSER_ENABLED = True  # False: no browser at all, 403s are errors as before
 NEWSCRAWL_CHROMIUM_PATH = "/usr/bin/chromium"  # Debian's chromium (scripts/system-deps.sh)
-NEWSCRAWL_BROWSER_WAIT_TIMEOUT = 15  # seconds the browser waits for the article markup
+NEWSCRAWL_BROWSER_WAIT_TIMEOUT = 15  # seconds the browser waits for the body's paragraphs
 ADDONS = {"newscrawl.browser.BrowserAddon": 0}  # executable_path <- NEWSCRAWL_CHROMIUM_PATH
 # scrapy-playwright's handler, starting Playwright only at the first browser request
 DOWNLOAD_HANDLERS = {

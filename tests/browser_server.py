@@ -9,13 +9,16 @@ Serves a snapshot document root (``snapshots/rfi``) like
 - with it, the real page;
 - the article named ``shell`` is instead always a **JavaScript shell**: the
   real ``<head>``, an empty ``<body>``, and the real body kept as a JSON
-  string that a script inserts into the DOM after the ``load`` event.
+  string that a script inserts into the DOM after the ``load`` event;
+- the articles named in ``late`` are always their real template (wrapper,
+  title, dates…) with an **empty body container**: a script fills it with the
+  real body's HTML ``late[path]`` seconds after ``load``, never when None.
 
 Listings, RSS, sitemaps and robots.txt are served as they are. Every
 request is logged (JSON Lines) with ``browser``: whether it came from a
 browser (``Sec-Fetch-*`` / ``sec-ch-ua`` headers, or a ``HeadlessChrome``
 User-Agent), ``cookie`` and ``kind`` (``challenge``, ``shell``, ``article``,
-``page``, ``missing``).
+``page``, ``missing``, ``late``).
 """
 
 from __future__ import annotations
@@ -85,6 +88,29 @@ def js_shell(html: str) -> str:
     )
 
 
+BODY_CONTAINER = re.compile(r'<div class="t-content__body[^"]*">')
+
+
+def late_body(html: str, delay: float | None) -> str:
+    """The page with an empty body container, filled by a script ``delay`` s after load (None: never)."""
+    opening = BODY_CONTAINER.search(html)
+    if opening is None:
+        raise ValueError("no body container in the page")
+    # the container ends before the share bar (snapshot markup: the </div> just before it)
+    end = html.rindex("</div>", opening.end(), html.index('class="t-content__shares', opening.end()))
+    page = html[: opening.end()] + html[end:]
+    if delay is None:
+        return page
+    body = json.dumps(html[opening.end() : end], ensure_ascii=False).replace("<", "\\u003c")
+    script = (
+        "<script>window.addEventListener('load', function () { setTimeout(function () {"
+        f" document.querySelector('div.t-content__body').innerHTML = {body}; }}, {delay * 1000:.0f}); }});"
+        "</script>"
+    )
+    closing = list(BODY_CLOSE.finditer(page))[-1]
+    return page[: closing.start()] + script + page[closing.start() :]
+
+
 def from_browser(headers: Any) -> bool:
     """True for a request sent by Chromium (Fetch Metadata or client hints), not Scrapy's client."""
     names = {name.lower() for name in headers}
@@ -96,10 +122,20 @@ def from_browser(headers: Any) -> bool:
 class ProtectedHandler(BaseHTTPRequestHandler):
     server_version = "newscrawl-protected/1"
 
-    def __init__(self, *args: Any, root: Path, log: Path, shell: str, lock: threading.Lock, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        root: Path,
+        log: Path,
+        shell: str,
+        late: dict[str, float | None],
+        lock: threading.Lock,
+        **kwargs: Any,
+    ):
         self.root = root
         self.log_path = log
         self.shell = shell
+        self.late = late
         self.lock = lock
         super().__init__(*args, **kwargs)
 
@@ -117,6 +153,9 @@ class ProtectedHandler(BaseHTTPRequestHandler):
         elif path == self.shell:
             status, kind = 200, "shell"
             body = js_shell(target.read_text("utf-8")).encode("utf-8")
+        elif path in self.late:
+            status, kind = 200, "late"
+            body = late_body(target.read_text("utf-8"), self.late[path]).encode("utf-8")
         elif not cookie:
             status, kind, body = 403, "challenge", CHALLENGE_HTML
         else:
@@ -158,9 +197,14 @@ Protected = Served  # the server's URL and its request log
 
 
 @contextmanager
-def serve_protected(root: Path, log: Path, shell: str) -> Iterator[Protected]:
-    """``root`` on 127.0.0.1 (a free port), articles behind a challenge, ``shell`` (a URL path) a JS shell."""
-    handler = partial(ProtectedHandler, root=root, log=log, shell=shell, lock=threading.Lock())
+def serve_protected(
+    root: Path, log: Path, shell: str, late: dict[str, float | None] | None = None
+) -> Iterator[Protected]:
+    """``root`` on 127.0.0.1 (a free port), articles behind a challenge, ``shell`` (a URL path) a JS shell,
+    ``late`` (URL path: seconds) bodies inserted by script."""
+    handler = partial(
+        ProtectedHandler, root=root, log=log, shell=shell, late=late or {}, lock=threading.Lock()
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     with running(server) as url:

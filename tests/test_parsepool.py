@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from newscrawl.pages.article import OK, has_article_markup, read_article
+from newscrawl.pages.article import OK, body_shows_text, has_article_markup, read_article
 from newscrawl.pages.fmm import FmmArticlePage
 from newscrawl.parsepool import (
     MAX_FAILED_STARTS,
@@ -248,3 +248,35 @@ def test_the_byte_test_agrees_with_the_parsed_page_on_every_snapshot_page() -> N
 )
 def test_the_byte_test_reads_the_start_tag(html: bytes, expected: bool) -> None:
     assert has_article_markup(html) is expected
+
+
+def test_the_byte_test_of_the_body_agrees_with_the_page_class_on_every_snapshot_page() -> None:
+    """``body_shows_text`` (the browser's shortcut) is ``FmmArticlePage.is_ready``; None: no body."""
+    verdicts = {True: 0, False: 0, None: 0}
+    for path in all_pages():
+        page = FmmArticlePage.from_html(path.read_text("utf-8"), URL)
+        shown = body_shows_text(path.read_bytes())
+        assert bool(shown) is page.is_ready(), path
+        assert (shown is None) is (page.body_html() == ""), path
+        verdicts[shown] += 1
+    assert verdicts == {True: 95, False: 0, None: 547}
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (b'<div class="t-content__body u-clearfix"><p>x</p></div>', True),
+        (b"<DIV id=b CLASS=t-content__body><P class=a>\n x", True),  # unclosed, any case
+        (b'<div class="t-content__body"><p> &nbsp;\xc2\xa0\xe2\x80\x8b<br></p><p>\t</div><p>x</p>', False),
+        (b'<div class="t-content__body"><div class="o-self-promo"><p>x</p></div></div>', False),  # nested
+        (b'<div class="t-content__body"><div class="m-interstitial"><p></p></div><p><b>x</b></p>', True),
+        (b'<div class="t-content__body"></div>', False),
+        (b'<div class="t-content__body-x"><p>x</p></div>', None),  # another class
+        (b'<script>var b = "t-content__body";</script><p>x</p>', None),
+        (b"", None),
+    ],
+)
+def test_the_byte_test_of_the_body_reads_the_paragraphs(html: bytes, expected: bool | None) -> None:
+    assert body_shows_text(html) is expected
+    if expected is not None:
+        assert FmmArticlePage.from_html(html.decode("utf-8"), URL).is_ready() is expected

@@ -8,8 +8,9 @@ repairs a charset the HTTP header gets wrong, checks the article template
 and the body's structure, and reads the fields.
 
 :func:`has_article_markup` answers "does this page carry the article
-template?" on the raw bytes without parsing them, for the crawl process
-(the browser middleware asks it of every article response).
+template?" and :func:`body_shows_text` "is its body there?" on the raw bytes
+without parsing them, for the crawl process (the browser middleware asks
+them of every article response).
 """
 
 from __future__ import annotations
@@ -147,3 +148,52 @@ def page_item(page_class: type[ArticlePage], body: bytes, url: str) -> dict[str,
     cleaned = clean_body(fields["body_html"], fields["url"])
     fields.update(body=cleaned.text, body_html=cleaned.html, content_hash=content_hash(cleaned.text))
     return fields
+
+
+# the start tag of the body container, <div class="… t-content__body …"> (FmmArticlePage.BODY)
+_BODY_MARKER = b"t-content__body"
+_BODY_START_TAG = re.compile(
+    rb"<div\s[^<>]*?\bclass\s*=\s*[\"']?(?:[^\"'<>]*?\s)?t-content__body(?=[\s\"'>])[^<>]*>", re.I
+)
+_DIV_OR_P_TAG = re.compile(rb"<(/?)(div|p)(?=[\s/>])[^<>]*>", re.I)
+_ANY_TAG = re.compile(rb"<[^<>]*>")
+# what ArticlePage.is_ready does not count as text: whitespace, no-break and zero-width spaces, BOM
+_NO_TEXT = re.compile(
+    rb"(?:\s|\xc2\xa0|\xe2\x80\x8b|\xef\xbb\xbf|&nbsp;|&#160;|&#xa0;|&#8203;|&#x200b;|&#65279;|&#xfeff;)+",
+    re.I,
+)
+
+
+def body_shows_text(body: bytes) -> bool | None:
+    """Whether the page's bytes show a paragraph with text directly in the body container.
+
+    The byte form of :attr:`FmmArticlePage.READY_SELECTOR` (no parse: ~20 µs): the
+    ``<p>`` elements outside any ``<div>`` nested in ``div.t-content__body``
+    (the interstitial ad and the self-promo blocks are such divs), each up to
+    the next ``<p>`` or ``<div>`` tag. None when the page has no body
+    container at all.
+    """
+    position = body.find(_BODY_MARKER)
+    while position >= 0:
+        start = body.rfind(b"<", 0, position)
+        container = _BODY_START_TAG.match(body, start) if start >= 0 else None
+        if container is not None:
+            break
+        position = body.find(_BODY_MARKER, position + len(_BODY_MARKER))
+    else:
+        return None
+    depth = 0  # of the <div>s open inside the body container
+    paragraph = -1  # where the text of a paragraph of the container itself starts
+    for tag in _DIV_OR_P_TAG.finditer(body, container.end()):
+        if paragraph >= 0 and _NO_TEXT.sub(b"", _ANY_TAG.sub(b"", body[paragraph : tag.start()])):
+            return True
+        closing, name = tag.group(1), tag.group(2).lower()
+        paragraph = tag.end() if name == b"p" and not closing and depth == 0 else -1
+        if name == b"div":
+            if not closing:
+                depth += 1
+            elif depth == 0:
+                return False  # the container's end
+            else:
+                depth -= 1
+    return paragraph >= 0 and bool(_NO_TEXT.sub(b"", _ANY_TAG.sub(b"", body[paragraph:])))

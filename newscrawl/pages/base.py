@@ -64,6 +64,8 @@ def _query(css: str) -> etree.XPath:
 
 
 _TEXT_NODES = etree.XPath(".//text()", smart_strings=False)
+#: a character of text: not whitespace (no-break space included), not a zero-width space or BOM
+_TEXT_CHAR = re.compile(r"[^\s\u200b\ufeff]")
 
 
 def _text(element: etree._Element) -> str:
@@ -210,6 +212,18 @@ class ArticlePage:
     def is_article(self) -> bool:
         """True when the page carries the article template."""
         return bool(self._all(self.ARTICLE))
+
+    def is_ready(self) -> bool:
+        """True when a match of ``READY_SELECTOR`` holds text: the body's content is in the page.
+
+        The browser middleware asks it of an article's plain and rendered
+        answers, and its wait in Chromium asks the same of the DOM
+        (newscrawl/browser.py).
+        """
+        return any(
+            _TEXT_CHAR.search(node if isinstance(node, str) else " ".join(_TEXT_NODES(node)))
+            for node in self._all(self.READY_SELECTOR)
+        )
 
     def body_is_cut(self) -> bool:
         """True when broken markup cut the body short; only a CMS that can tell overrides it."""

@@ -43,9 +43,12 @@ class FmmArticlePage(ArticlePage):
 
     ARTICLE = "article.t-content__article-wrapper"
     TITLE = "h1.t-content__title"
-    #: what the browser middleware waits for (ARTICLE or TITLE); JUNK stays empty: the FMM junk rules
-    #: are those of newscrawl.utils.body, applied to every body by the cleaning pipeline
-    READY_SELECTOR = "article.t-content__article-wrapper, h1.t-content__title"
+    #: the body's own paragraphs: the page is ready (its body is there) when one of them holds text
+    #: (:meth:`is_ready`). The browser waits for it and a plain answer without it is rendered
+    #: (newscrawl/browser.py), so a body inserted by script is never read before it is in the page.
+    #: JUNK stays empty: the FMM junk rules are those of newscrawl.utils.body, applied to every body by
+    #: the cleaning pipeline
+    READY_SELECTOR = "div.t-content__body > p"
     LEAD = "p.t-content__chapo"
     DATE_TIMES = ".t-content__dates .m-pub-dates__date time"
     BODY = "div.t-content__body"

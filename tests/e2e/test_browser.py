@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from scrapy import Request
@@ -36,10 +37,11 @@ from newscrawl.browser import (
     BrowserAddon,
     BrowserMiddleware,
     abort_request,
-    wait_for_article,
+    wait_until_ready,
 )
+from newscrawl.pages.fmm import FmmArticlePage
 from newscrawl.spiders.rfi import RfiCnSpider
-from tests.browser_server import Protected, is_article_path, js_shell, serve_protected
+from tests.browser_server import Protected, is_article_path, js_shell, late_body, serve_protected
 from tests.conftest import (
     ROOT,
     SNAPSHOT,
@@ -167,8 +169,11 @@ def test_403_article_goes_to_the_browser_once(
     assert again.meta["newscrawl_public_url"] == request.meta["newscrawl_public_url"]
     wait = again.meta["playwright_page_methods"][WAIT_METHOD]
     assert isinstance(wait, PageMethod)
-    assert wait.method is wait_for_article
-    assert wait.args == ("article.t-content__article-wrapper, h1.t-content__title", 5000.0)
+    assert wait.method is wait_until_ready
+    assert wait.args == (
+        "div.t-content__body > p",
+        5000.0,
+    )  # FmmArticlePage.READY_SELECTOR: the body's paragraphs
     assert "playwright" not in request.meta  # the plain request is not changed
     assert stats(spider.crawler) == {
         "newscrawl/browser/fetches": 1,
@@ -201,6 +206,46 @@ def test_js_shell_is_detected_but_the_json_copy_is_not_markup(
     # an h1.t-content__title alone is article markup too
     titled = html(request, "<html><body><h1 class='t-content__title'>x</h1></body></html>")
     assert mw.process_response(request, titled) is titled
+
+
+def test_a_template_whose_body_a_script_inserts_is_a_js_shell(
+    spider: RfiCnSpider, mw: BrowserMiddleware
+) -> None:
+    request = article_request(spider)
+    page = late_body(real_page(), 1.5)
+    assert '<article class="t-content__article-wrapper"' in page
+    assert 'class="t-content__title' in page
+    again = mw.process_response(request, html(request, page))
+    assert isinstance(again, Request)
+    assert again.meta[META_FETCH] == "js_shell"
+    wait = again.meta["playwright_page_methods"][WAIT_METHOD]
+    assert (wait.method, wait.args) == (wait_until_ready, ("div.t-content__body > p", 5000.0))
+    # a blank first paragraph (the CMS writes one holding a no-break space) is no body either
+    blank = late_body(real_page(), None).replace('u-clearfix">', 'u-clearfix"><p>&nbsp;</p>\u200b', 1)
+    assert isinstance(mw.process_response(request, html(request, blank)), Request)
+    # the template without any body container is a layout change, left to validation: no browser
+    renamed = html(request, real_page().replace("t-content__body", "t-content__text"))
+    assert mw.process_response(request, renamed) is renamed
+    assert stats(spider.crawler) == {"newscrawl/browser/fetches": 2, "newscrawl/browser/fetches/js_shell": 2}
+
+
+def test_a_rendered_page_whose_body_never_came_is_a_counted_failure(
+    spider: RfiCnSpider, mw: BrowserMiddleware, caplog: pytest.LogCaptureFixture
+) -> None:
+    plain = article_request(spider)
+    empty = late_body(real_page(), None)
+    request = mw.process_response(plain, html(plain, empty))
+    assert isinstance(request, Request)
+    request.meta["playwright_page_methods"][WAIT_METHOD].result = {"ready": False, "status": 200}
+    with caplog.at_level(logging.INFO, logger="newscrawl.browser"):
+        rendered = mw.process_response(request, html(request, empty))
+    assert isinstance(rendered, Response)
+    assert rendered.status == 200
+    assert stats(spider.crawler)["newscrawl/browser/failed"] == 1
+    assert (
+        f"browser fetch (js_shell) failed: {plain.url}: the article body did not appear within 5 s (HTTP 200)"
+        in caplog.text
+    )
 
 
 def test_listings_feeds_sitemaps_and_robots_never_go_to_the_browser(
@@ -285,16 +330,16 @@ def test_rendered_page_gets_the_status_of_the_document_shown(
     plain = article_request(spider)
     request = mw.process_response(plain, html(plain, CHALLENGE, status=403))
     assert isinstance(request, Request)
-    request.meta["playwright_page_methods"][WAIT_METHOD].result = {"found": True, "status": 200}
+    request.meta["playwright_page_methods"][WAIT_METHOD].result = {"ready": True, "status": 200}
     # scrapy-playwright reports the status of the first navigation (the challenge); the HTML is the article
     rendered = mw.process_response(request, html(request, real_page(), status=403))
     assert isinstance(rendered, Response)
     assert rendered.status == 200
-    # status unknown (the page navigated meanwhile) but the article was found: a success too
+    # status unknown (the page navigated meanwhile) but the body is there: a success too
     other = article_request(spider, FIXTURE_DATA[0])
     again = mw.process_response(other, html(other, CHALLENGE, status=403))
     assert isinstance(again, Request)
-    again.meta["playwright_page_methods"][WAIT_METHOD].result = {"found": True, "status": 0}
+    again.meta["playwright_page_methods"][WAIT_METHOD].result = {"ready": True, "status": 0}
     rendered = mw.process_response(again, html(again, real_page(FIXTURE_DATA[0]), status=403))
     assert isinstance(rendered, Response)
     assert rendered.status == 200
@@ -391,9 +436,11 @@ def launch_options_offline() -> str:
     return json.dumps(options)
 
 
-def crawl_protected(workdir: Path, *args: str) -> tuple[list[dict[str, Any]], str, Protected]:
+def crawl_protected(
+    workdir: Path, *args: str, late: dict[str, float | None] | None = None
+) -> tuple[list[dict[str, Any]], str, Protected]:
     out = workdir / "items.jsonl"
-    with serve_protected(SNAPSHOT, workdir / "requests.jsonl", SHELL_PATH) as served:
+    with serve_protected(SNAPSHOT, workdir / "requests.jsonl", SHELL_PATH, late) as served:
         result = run_crawl(
             "rfi_cn",
             "-a",
@@ -517,3 +564,85 @@ def test_crawl_that_needs_no_browser_launches_none(tmp_path: Path) -> None:
     assert stat(log, "playwright/browser_count") is None
     assert stat(log, "playwright/page_count") is None
     assert stat(log, "newscrawl/browser/fetches") is None
+
+
+# -- a body inserted by script after load: the browser waits for the body's paragraphs ----------
+
+LATE = next(f for f in FIXTURE_DATA if "20240209-" in f["page"])  # in the RSS feed only
+NEVER = next(f for f in FIXTURE_DATA if "20240220-" in f["page"])  # in the RSS feed only
+
+
+@pytest.fixture(scope="module")
+def late_crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], str, Protected]:
+    """``rfi_cn`` over RSS: LATE's body comes 1.5 s after load, NEVER's never (the wait is 6 s)."""
+    chromium()
+    return crawl_protected(
+        tmp_path_factory.mktemp("late-body"),
+        "-a",
+        "sources=rss",
+        "-s",
+        "NEWSCRAWL_BROWSER_WAIT_TIMEOUT=6",
+        "-s",
+        "NEWSCRAWL_COVERAGE_ENABLED=False",  # NEVER's missing body is this test's point, not a layout change
+        late={url_path(LATE): 1.5, url_path(NEVER): None},
+    )
+
+
+def test_a_body_inserted_after_load_is_waited_for(late_crawl: Any) -> None:
+    items, _log, served = late_crawl
+    (item,) = [i for i in items if i["url"] == LATE["url"]]
+    for field, value in LATE["expected"].items():
+        assert item[field] == value, field
+    paragraphs = re.findall(r"<p>(.*?)</p>", item["body_html"])
+    assert len(paragraphs) == 4
+    assert paragraphs[0].startswith("选举当天，巴基斯坦当局以安全为由暂停了全国的移动通信服务")
+    # plain HTTP got the template with an empty body; Chromium then got it, and ran the script
+    late = [r for r in served.requests() if r["path"] == url_path(LATE)]
+    assert [(r["browser"], r["kind"]) for r in late] == [(False, "late"), (True, "late")]
+
+
+def test_a_body_that_never_comes_is_a_counted_failure(late_crawl: Any) -> None:
+    items, log, _served = late_crawl
+    assert NEVER["url"] not in {i["url"] for i in items}
+    assert stat(log, "newscrawl/browser/failed") == 1
+    (line,) = [line for line in log.splitlines() if "browser fetch (js_shell) failed: " in line]
+    assert line.endswith(": the article body did not appear within 6 s (HTTP 200)")
+    assert quote(url_path(NEVER)) in line
+    assert stat(log, "newscrawl/browser/fetches/js_shell") == 3  # the shell, LATE and NEVER
+    # every other article of the feed is complete
+    rss = [f for f in FIXTURE_DATA if "rss" in f["sources"] and f is not NEVER]
+    assert sorted(i["url"] for i in items) == sorted(f["url"] for f in rss)
+
+
+def test_the_requires_js_wait_is_for_the_body_not_the_template(tmp_path: Path) -> None:
+    """The wait a ``requires_js`` article request gets, run in Chromium on a page whose body comes late."""
+    from playwright.async_api import async_playwright
+
+    crawler = make_crawler()
+    spider = make_spider(crawler, JsRfiCnSpider)
+    request = article_request(spider, LATE)
+    BrowserMiddleware.from_crawler(crawler).process_request(request)
+    wait = request.meta["playwright_page_methods"][WAIT_METHOD]
+
+    async def render(url: str) -> tuple[Any, str]:
+        async with async_playwright() as playwright:
+            options = json.loads(launch_options_offline())
+            browser = await playwright.chromium.launch(**options)
+            try:
+                page = await browser.new_page()
+                await page.goto(url, wait_until="load")  # scrapy-playwright's default
+                result = await wait.method(page, *wait.args)
+                return result, await page.content()
+            finally:
+                await browser.close()
+
+    chromium()
+    with serve_protected(SNAPSHOT, tmp_path / "requests.jsonl", SHELL_PATH, {url_path(LATE): 1.5}) as served:
+        result, rendered = asyncio.run(render(served.url + quote(url_path(LATE))))
+    page = FmmArticlePage.from_html(rendered, LATE["url"])
+    texts = ["".join(p.css("::text").getall()).strip() for p in page.sel.css(FmmArticlePage.READY_SELECTOR)]
+    assert len(texts) == 4
+    assert texts[0].startswith("选举当天，巴基斯坦当局以安全为由暂停了全国的移动通信服务")
+    assert texts[3].startswith("巴基斯坦正面临严重的经济困难")
+    assert page.is_ready()
+    assert result == {"ready": True, "status": 200}
