@@ -29,7 +29,9 @@ body never makes an item (validation drops it). The response status is that of t
 
 :class:`BrowserAddon` derives the scrapy-playwright settings from newscrawl's
 before the crawl starts: ``PLAYWRIGHT_LAUNCH_OPTIONS['executable_path']``
-from ``NEWSCRAWL_CHROMIUM_PATH``; with ``NEWSCRAWL_BROWSER_ENABLED=False``
+from ``NEWSCRAWL_CHROMIUM_PATH``, unless the launch options were given with a
+higher priority (``-s PLAYWRIGHT_LAUNCH_OPTIONS=…`` over the project's
+Chromium path: the user's own ``executable_path`` is kept); with ``NEWSCRAWL_BROWSER_ENABLED=False``
 it restores Scrapy's plain HTTP handlers, so nothing of Playwright starts.
 
 Stats (``newscrawl/`` prefix): ``browser/fetches``,
@@ -123,15 +125,21 @@ async def wait_until_ready(page: Page, selector: str, timeout_ms: float) -> dict
     return {"ready": ready, "status": status}
 
 
+def configured_chromium(settings: BaseSettings) -> str | None:
+    """The launch options' ``executable_path``, else ``NEWSCRAWL_CHROMIUM_PATH``; None when neither is set."""
+    configured = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS").get("executable_path") or settings.get(
+        "NEWSCRAWL_CHROMIUM_PATH"
+    )
+    return str(configured) if configured else None
+
+
 def chromium_executable(settings: BaseSettings) -> str | None:
     """The Chromium the browser would launch, resolved; None when it is missing.
 
     A remote browser (``PLAYWRIGHT_CDP_URL`` / ``PLAYWRIGHT_CONNECT_URL``) needs
     none locally; then the configured path is returned unchecked.
     """
-    configured = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS").get("executable_path") or settings.get(
-        "NEWSCRAWL_CHROMIUM_PATH"
-    )
+    configured = configured_chromium(settings)
     if settings.get("PLAYWRIGHT_CDP_URL") or settings.get("PLAYWRIGHT_CONNECT_URL"):
         return str(configured or "remote")
     if not configured:
@@ -163,6 +171,10 @@ class BrowserAddon:
             return
         path = settings.get("NEWSCRAWL_CHROMIUM_PATH")
         options = settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")
+        if options.get("executable_path") and (settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or 0) > (
+            settings.getpriority("NEWSCRAWL_CHROMIUM_PATH") or 0
+        ):
+            return  # an executable path given more explicitly than the Chromium path: the user's
         if path and options.get("executable_path") != path:
             options["executable_path"] = path
             _replace(settings, "PLAYWRIGHT_LAUNCH_OPTIONS", options)
@@ -180,10 +192,10 @@ class BrowserMiddleware:
         self.chromium = chromium_executable(settings)
         if self.chromium is None:
             logger.warning(
-                "browser rendering unavailable: Chromium not found at %r (NEWSCRAWL_CHROMIUM_PATH); "
+                "browser rendering unavailable: Chromium not found at %r; "
                 "install Debian's chromium (scripts/system-deps.sh) or set NEWSCRAWL_CHROMIUM_PATH. "
                 "Pages that need the browser will fail; all others are fetched as usual.",
-                settings.get("NEWSCRAWL_CHROMIUM_PATH"),
+                configured_chromium(settings),
             )
 
     @classmethod

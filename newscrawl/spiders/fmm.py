@@ -260,6 +260,9 @@ class FmmSpider(scrapy.Spider):
             and scrapyd_uri
             and not settings.frozen
             and settings.getpriority("FEEDS") == _SPIDER
+            # unless NEWSCRAWL_FEED_URI was given more explicitly (setting=, -s): the user's choice
+            and (settings.getpriority("NEWSCRAWL_FEED_URI") or 0)
+            <= (settings.getpriority("NEWSCRAWL_SCRAPYD_FEED_URI") or 0)
         ):
             # a Scrapyd job with the default feed: concurrent jobs must never share a file
             settings.set("FEEDS", {scrapyd_uri: _default_feed()}, priority="spider")

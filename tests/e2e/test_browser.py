@@ -37,6 +37,7 @@ from newscrawl.browser import (
     BrowserAddon,
     BrowserMiddleware,
     abort_request,
+    configured_chromium,
     wait_until_ready,
 )
 from newscrawl.pages.fmm import FmmArticlePage
@@ -389,6 +390,34 @@ def test_switch_off_disables_middleware_and_handlers() -> None:
     BrowserAddon().update_settings(on)
     assert on.getwithbase("DOWNLOAD_HANDLERS")["https"] == PLAYWRIGHT_HANDLER
     assert on.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["executable_path"] == "/opt/chromium/chrome"
+
+
+def test_an_explicit_executable_path_is_not_overwritten() -> None:
+    """``-s PLAYWRIGHT_LAUNCH_OPTIONS=…`` (cmdline priority) over the project's NEWSCRAWL_CHROMIUM_PATH."""
+    chrome = {"executable_path": "/opt/google/chrome/chrome", "headless": True}
+    settings = get_project_settings()
+    settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", chrome, priority="cmdline")
+    BrowserAddon().update_settings(settings)
+    assert settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") == chrome
+    assert configured_chromium(settings) == "/opt/google/chrome/chrome"  # what the middleware looks for
+    # a Chromium path given as explicitly wins (the project's launch options, or both on the command line)
+    for launch_priority in ("project", "cmdline"):
+        both = get_project_settings()
+        both.set("PLAYWRIGHT_LAUNCH_OPTIONS", chrome, priority=launch_priority)
+        both.set("NEWSCRAWL_CHROMIUM_PATH", "/opt/chromium/chrome", priority="cmdline")
+        BrowserAddon().update_settings(both)
+        assert both.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") == {
+            **chrome,
+            "executable_path": "/opt/chromium/chrome",
+        }
+    # explicit launch options without a path get the project's
+    headful = get_project_settings()
+    headful.set("PLAYWRIGHT_LAUNCH_OPTIONS", {"headless": False}, priority="cmdline")
+    BrowserAddon().update_settings(headful)
+    assert headful.getdict("PLAYWRIGHT_LAUNCH_OPTIONS") == {
+        "headless": False,
+        "executable_path": "/usr/bin/chromium",
+    }
 
 
 def test_project_settings_bound_the_browser() -> None:

@@ -502,6 +502,24 @@ def test_scrapyd_job_id_names_the_default_feed(nodes: tuple[Node, Node], tmp_pat
     assert len(read_jsonl(files[0])) == 2
 
 
+def test_an_explicit_feed_uri_is_kept_under_scrapyd(nodes: tuple[Node, Node], tmp_path: Path) -> None:
+    """``setting=NEWSCRAWL_FEED_URI=…`` (cmdline priority) beats the project's NEWSCRAWL_SCRAPYD_FEED_URI."""
+    node = nodes[0]
+    with serve(SNAPSHOT, tmp_path / "requests.jsonl") as served:
+        settings = {
+            "DOWNLOAD_DELAY": "0",
+            "AUTOTHROTTLE_ENABLED": "False",
+            "NEWSCRAWL_STATE_DIR": str(tmp_path / "state"),
+            "NEWSCRAWL_FEED_URI": f"{tmp_path}/explicit/%(name)s-%(job)s.jsonl",
+        }
+        jobid = node.schedule("rfi_cn", {"base_url": served.url, "max_articles": "2"}, settings)
+        node.wait([jobid])
+    feed = tmp_path / "explicit" / f"rfi_cn-{jobid}.jsonl"
+    assert feed.exists(), node.log("rfi_cn", jobid)[-3000:]
+    assert len(read_jsonl(feed)) == 2
+    assert not list((node.root / "output").glob(f"*/*-{jobid}.jsonl"))  # the project's Scrapyd default
+
+
 class GatedSnapshotHandler(SnapshotHandler):
     """Holds article pages until some article has been requested twice (or ``GATE_TIMEOUT`` passed)."""
 
