@@ -215,27 +215,33 @@ class BrowserMiddleware:
         )
 
     @staticmethod
-    def page_class(spider: Spider) -> type[FmmArticlePage]:
-        cls: type[FmmArticlePage] = getattr(spider, "page_class", FmmArticlePage)
+    def page_class(request: Request, spider: Spider) -> type[FmmArticlePage]:
+        """The page class of the article's edition (``FmmSpider.article_page_class``)."""
+        article_page_class = getattr(spider, "article_page_class", None)
+        cls: type[FmmArticlePage] = (
+            article_page_class(request)
+            if article_page_class
+            else getattr(spider, "page_class", FmmArticlePage)
+        )
         return cls
 
-    def is_ready(self, response: Response, spider: Spider) -> bool:
+    def is_ready(self, request: Request, response: Response, spider: Spider) -> bool:
         """The page class's ready condition (a ``READY_SELECTOR`` match with text) holds for ``response``."""
         return isinstance(response, HtmlResponse) and self._ready(
-            response, spider, body_shows_text(response.body)
+            request, response, spider, body_shows_text(response.body)
         )
 
-    def _ready(self, response: HtmlResponse, spider: Spider, shown: bool | None) -> bool:
+    def _ready(self, request: Request, response: HtmlResponse, spider: Spider, shown: bool | None) -> bool:
         """:meth:`is_ready`, given what the bytes show (:func:`body_shows_text`, no parse in the crawl
         process). The page is parsed only when they show no body paragraph, or for a page class with a
         ``READY_SELECTOR`` of its own.
         """
-        page = self.page_class(spider)
+        page = self.page_class(request, spider)
         if shown and page.READY_SELECTOR == FmmArticlePage.READY_SELECTOR:
             return True
         return page(response.selector, response.url).is_ready()
 
-    def awaits_script(self, response: Response, spider: Spider) -> bool:
+    def awaits_script(self, request: Request, response: Response, spider: Spider) -> bool:
         """A 200 HTML page whose article, or only its body, a script has still to insert.
 
         Not ready, with scripts, and either without the article template or
@@ -249,7 +255,7 @@ class BrowserMiddleware:
         if shown is None and has_article_markup(response.body):
             return False
         # a page without scripts renders nothing more
-        return not self._ready(response, spider, shown) and bool(response.selector.xpath("//script"))
+        return not self._ready(request, response, spider, shown) and bool(response.selector.xpath("//script"))
 
     def reason_for(self, request: Request, response: Response, spider: Spider) -> str | None:
         """Why a plain answer to ``request`` must be fetched again through the browser, or None."""
@@ -259,7 +265,7 @@ class BrowserMiddleware:
             return None
         if response.status == 403:
             return STATUS_403
-        if self.awaits_script(response, spider):
+        if self.awaits_script(request, response, spider):
             return JS_SHELL
         return None
 
@@ -323,7 +329,7 @@ class BrowserMiddleware:
             context["user_agent"] = user_agent.decode("latin-1")
         meta.setdefault("playwright_context_kwargs", context)
         if self.is_article_request(request, spider):
-            page = self.page_class(spider)
+            page = self.page_class(request, spider)
             wait = PageMethod(wait_until_ready, page.READY_SELECTOR, self.wait_timeout_ms)
             methods = meta.get("playwright_page_methods") or {}
             if isinstance(methods, dict):
@@ -348,7 +354,7 @@ class BrowserMiddleware:
             if status and status != response.status:
                 logger.debug("%s: HTTP %s rendered as HTTP %s", request.url, response.status, status)
                 response = response.replace(status=status)
-        if self.is_article_request(request, spider) and not self.is_ready(response, spider):
+        if self.is_article_request(request, spider) and not self.is_ready(request, response, spider):
             self._failed(
                 request,
                 request.meta[META_FETCH],

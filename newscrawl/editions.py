@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote
 
+from newscrawl.pages.fmm import FmmArticlePage
+
 #: discovery routes: listings, RSS feed, sitemaps (news map; monthly maps when backfilling), daily archives
 SOURCES: tuple[str, ...] = ("section", "rss", "sitemap", "archive")
 RECENT_SOURCES: tuple[str, ...] = ("section", "rss", "sitemap")
@@ -43,6 +45,10 @@ class Edition:
     archive_day: str | None = None
     #: month names used in archive paths, January first
     month_names: tuple[str, ...] = ()
+    #: the parser of the edition's article pages
+    page_class: type[FmmArticlePage] = FmmArticlePage
+    #: True: every article page is fetched through the browser (newscrawl/browser.py)
+    requires_js: bool = False
     _article_path: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

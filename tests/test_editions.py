@@ -7,16 +7,19 @@ import asyncio
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from parsel import Selector
+from scrapy.http import HtmlResponse
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
-from newscrawl.pages.fmm import FmmListingPage
+from newscrawl.browser import WAIT_METHOD, BrowserMiddleware
+from newscrawl.pages.fmm import FmmArticlePage, FmmListingPage
 from newscrawl.spiders.fmm import META_EDITION, FmmSpider
-from newscrawl.spiders.rfi import EDITION_SPIDERS, RfiMultiSpider
+from newscrawl.spiders.rfi import EDITION_SPIDERS, RfiMultiSpider, RfiTwSpider
 from tests.conftest import FIXTURES, ROOT, load_fixture
 
 LOADER = SpiderLoader.from_settings(get_project_settings())
@@ -109,3 +112,43 @@ def test_multi_edition_spider_rejects_an_unknown_edition() -> None:
         SpiderArgumentError, match=r"editions='cn,xx': unknown edition\(s\) xx; choose from fr, en"
     ):
         RfiMultiSpider.from_crawler(get_crawler(RfiMultiSpider), editions="cn,xx")
+
+
+class TwPage(FmmArticlePage):
+    """An edition's own page class (STYLE.md §2): one method and the ready condition changed."""
+
+    READY_SELECTOR = "article.t-content__article-wrapper div.t-content__body > p"
+
+    def title(self) -> str | None:
+        return f"tw: {super().title()}"
+
+
+def test_the_rfi_spider_follows_an_editions_requires_js_and_page_class(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``requires_js`` and ``page_class`` set on an edition class (STYLE.md §2), in ``rfi_tw`` and ``rfi``."""
+    monkeypatch.setattr(RfiTwSpider, "requires_js", True)
+    monkeypatch.setattr(RfiTwSpider, "page_class", TwPage)
+    fixture = load_fixture(FIXTURES / "rfi_tw" / "20240201-han-kuo-yu-speaker.json")
+    cn = "https://www.rfi.fr/cn/中国/20240226-a"
+    for cls, kwargs in ((RfiTwSpider, {}), (RfiMultiSpider, {"editions": "cn,tw"})):
+        crawler = get_crawler(cls, {"NEWSCRAWL_CHROMIUM_PATH": "/bin/sh"})  # any executable: nothing launched
+        spider = cls.from_crawler(crawler, base_url="http://127.0.0.1:1", **kwargs)
+        crawler.spider = spider
+        links = [fixture["url"], cn] if cls is RfiMultiSpider else [fixture["url"]]
+        requests = list(spider.article_requests(links, via="section", base="https://www.rfi.fr/"))
+        assert requests[0].meta.get("playwright") is True, cls.name
+        BrowserMiddleware.from_crawler(crawler).process_request(requests[0])
+        assert requests[0].meta["playwright_page_methods"][WAIT_METHOD].args[0] == TwPage.READY_SELECTOR, (
+            cls.name
+        )
+        page = (ROOT / fixture["page"]).read_bytes()
+        response = HtmlResponse(requests[0].url, body=page, encoding="utf-8", request=requests[0])
+
+        async def parse(response: HtmlResponse, spider: FmmSpider = spider) -> list[Any]:
+            return [item async for item in spider.parse_article(response)]
+
+        (item,) = asyncio.run(parse(response))
+        assert item.title == f"tw: {fixture['expected']['title']}", cls.name
+        if cls is RfiMultiSpider:  # the other edition keeps the defaults
+            assert not requests[1].meta.get("playwright")

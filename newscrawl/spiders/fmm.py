@@ -149,6 +149,8 @@ class FmmSpider(scrapy.Spider):
             backfill=cls.backfill_routes,
             archive_day=cls.archive_day,
             month_names=cls.month_names,
+            page_class=cls.page_class,
+            requires_js=cls.requires_js,
         )
 
     @classmethod
@@ -647,7 +649,7 @@ class FmmSpider(scrapy.Spider):
         }
         if listed_modified:
             meta[META_LISTED_MODIFIED] = listed_modified
-        if self.requires_js:
+        if edition.requires_js:
             meta["playwright"] = True  # rendered by newscrawl/browser.py
         return scrapy.Request(
             self.to_fetch_url(public_url),
@@ -734,7 +736,7 @@ class FmmSpider(scrapy.Spider):
         try:
             # decoded, parsed and read in a parse worker (newscrawl/parsepool.py)
             read = await self.parse_pool.run(
-                read_article, self.page_class, response.body, response.encoding, public_url
+                read_article, self.article_page_class(response), response.body, response.encoding, public_url
             )
         except ParseError as exc:
             self._count(f"pages/parse_failed/{exc.reason}")
@@ -800,6 +802,14 @@ class FmmSpider(scrapy.Spider):
             **fields,
         )
         self._article_done(item=True)
+
+    def article_page_class(self, request: scrapy.Request | Response) -> type[FmmArticlePage]:
+        """The page class of the edition an article request was made for (meta ``newscrawl_edition``)."""
+        code = request.meta.get(META_EDITION)
+        for edition in self.editions:
+            if edition.code == code:
+                return edition.page_class
+        return self.page_class
 
     def on_error(self, failure: Failure) -> None:
         """A request that failed for good (after retries): log its URL and why, count the reason."""
