@@ -484,39 +484,39 @@ def test_a_job_that_could_not_do_its_work_exits_non_zero_and_its_log_says_why(
     )
 
 
-def test_scrapyd_job_id_names_the_default_feed(nodes: tuple[Node, Node], tmp_path: Path) -> None:
-    """The documented rule with no jobid= workaround: Scrapyd jobs write NEWSCRAWL_SCRAPYD_FEED_URI."""
+@pytest.mark.parametrize(
+    ("feeds", "written"),
+    [
+        (
+            {
+                "NEWSCRAWL_FEED_URI": "plain/%(name)s/%(time)s.jsonl",
+                "NEWSCRAWL_SCRAPYD_FEED_URI": "scrapyd/%(name)s/%(time)s-%(job)s.jsonl",
+            },
+            "scrapyd/rfi_cn/*-{job}.jsonl",
+        ),
+        # setting=NEWSCRAWL_FEED_URI alone (cmdline priority) beats the project's NEWSCRAWL_SCRAPYD_FEED_URI
+        ({"NEWSCRAWL_FEED_URI": "explicit/%(name)s-%(job)s.jsonl"}, "explicit/rfi_cn-{job}.jsonl"),
+    ],
+    ids=["scrapyd-feed-uri", "explicit-feed-uri"],
+)
+def test_scrapyd_job_id_names_the_default_feed(
+    nodes: tuple[Node, Node], tmp_path: Path, feeds: dict[str, str], written: str
+) -> None:
+    """The documented rule with no jobid= workaround: Scrapyd jobs write NEWSCRAWL_SCRAPYD_FEED_URI,
+    unless the job was given its own NEWSCRAWL_FEED_URI."""
     node = nodes[0]
     with serve(SNAPSHOT, tmp_path / "requests.jsonl") as served:
         settings = {
             "DOWNLOAD_DELAY": "0",
             "AUTOTHROTTLE_ENABLED": "False",
             "NEWSCRAWL_STATE_DIR": str(tmp_path / "state"),
-            "NEWSCRAWL_FEED_URI": f"{tmp_path}/plain/%(name)s/%(time)s.jsonl",
-            "NEWSCRAWL_SCRAPYD_FEED_URI": f"{tmp_path}/scrapyd/%(name)s/%(time)s-%(job)s.jsonl",
+            **{name: f"{tmp_path}/{uri}" for name, uri in feeds.items()},
         }
         jobid = node.schedule("rfi_cn", {"base_url": served.url, "max_articles": "2"}, settings)
         node.wait([jobid])
-    files = list((tmp_path / "scrapyd" / "rfi_cn").glob(f"*-{jobid}.jsonl"))
+    files = list(tmp_path.glob(written.format(job=jobid)))
     assert len(files) == 1, node.log("rfi_cn", jobid)[-3000:]
     assert len(read_jsonl(files[0])) == 2
-
-
-def test_an_explicit_feed_uri_is_kept_under_scrapyd(nodes: tuple[Node, Node], tmp_path: Path) -> None:
-    """``setting=NEWSCRAWL_FEED_URI=…`` (cmdline priority) beats the project's NEWSCRAWL_SCRAPYD_FEED_URI."""
-    node = nodes[0]
-    with serve(SNAPSHOT, tmp_path / "requests.jsonl") as served:
-        settings = {
-            "DOWNLOAD_DELAY": "0",
-            "AUTOTHROTTLE_ENABLED": "False",
-            "NEWSCRAWL_STATE_DIR": str(tmp_path / "state"),
-            "NEWSCRAWL_FEED_URI": f"{tmp_path}/explicit/%(name)s-%(job)s.jsonl",
-        }
-        jobid = node.schedule("rfi_cn", {"base_url": served.url, "max_articles": "2"}, settings)
-        node.wait([jobid])
-    feed = tmp_path / "explicit" / f"rfi_cn-{jobid}.jsonl"
-    assert feed.exists(), node.log("rfi_cn", jobid)[-3000:]
-    assert len(read_jsonl(feed)) == 2
     assert not list((node.root / "output").glob(f"*/*-{jobid}.jsonl"))  # the project's Scrapyd default
 
 
