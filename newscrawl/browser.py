@@ -14,8 +14,8 @@ Chromium (scrapy-playwright) once, when
   container at all is a layout change, not a shell: those are left as they
   are;
 - or the request opted in (reason ``opt_in``): meta ``newscrawl_browser=True``
-  on any request, or every article request of a spider with
-  ``requires_js = True`` (it sets meta ``playwright=True``).
+  on any request, or every article request of an edition whose spider class
+  sets ``requires_js = True`` (it sets meta ``playwright=True``).
 
 Listings, feeds, sitemaps and robots.txt are never re-fetched. A request
 fetched through the browser carries meta ``newscrawl_browser_fetch`` (the
@@ -24,15 +24,17 @@ until the page is ready, a body paragraph with text in the DOM
 (``NEWSCRAWL_BROWSER_WAIT_TIMEOUT``), then the page's HTML goes to the
 spider like any response: the item is the same as from plain HTTP. A page
 that is still not ready then is a failure: counted, logged, and its empty
-body never makes an item (validation drops it). The response status is that of the document finally rendered
-(the article after a passed challenge, not the challenge's 403).
+body never makes an item (validation drops it). The response status is that
+of the document finally rendered (the article after a passed challenge, not
+the challenge's 403).
 
 :class:`BrowserAddon` derives the scrapy-playwright settings from newscrawl's
 before the crawl starts: ``PLAYWRIGHT_LAUNCH_OPTIONS['executable_path']``
-from ``NEWSCRAWL_CHROMIUM_PATH``, unless the launch options were given with a
-higher priority (``-s PLAYWRIGHT_LAUNCH_OPTIONS=…`` over the project's
-Chromium path: the user's own ``executable_path`` is kept); with ``NEWSCRAWL_BROWSER_ENABLED=False``
-it restores Scrapy's plain HTTP handlers, so nothing of Playwright starts.
+from ``NEWSCRAWL_CHROMIUM_PATH``, unless the launch options were given with
+a higher priority (``-s PLAYWRIGHT_LAUNCH_OPTIONS=…`` over the project's
+Chromium path: the user's own ``executable_path`` is kept); with
+``NEWSCRAWL_BROWSER_ENABLED=False`` it restores Scrapy's plain HTTP
+handlers, so nothing of Playwright starts.
 
 Stats (``newscrawl/`` prefix): ``browser/fetches``,
 ``browser/fetches/<opt_in|status_403|js_shell>``, ``browser/failed`` (the
