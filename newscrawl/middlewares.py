@@ -120,7 +120,7 @@ class RedirectGuardMiddleware:
         target = urljoin(request.url, location.decode("latin-1").strip())
         allowed = getattr(self.crawler.spider, "allowed_domains", None) or []
         host = urlsplit(target).hostname or ""
-        if allowed and host not in allowed:
+        if allowed and host not in allowed and not request.meta.get("allow_offsite"):
             raise IgnoreRequest(f"redirect off the site refused: {request.url} -> {target}")
         seen = {request.url, *request.meta.get("redirect_urls", [])}
         if target in seen:

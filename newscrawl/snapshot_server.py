@@ -7,7 +7,8 @@ raw UTF-8 names: ``/cn/`` → ``cn/index.html``; an existing file as is
 (``/robots.txt``); otherwise ``<path>.html`` or ``<path>.xml``. The query
 string is ignored, as a CDN would for tracking parameters. Each request can
 be appended to a JSON Lines log (method, path, query, user agent, status),
-which tests read to prove what a crawl did or did not fetch.
+which tests read to prove what a crawl did or did not fetch. Tests may also
+replace the answer at chosen paths (``answers``: a status, headers, a body).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import argparse
 import json
 import threading
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,6 +32,15 @@ CONTENT_TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".json": "application/json",
 }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A fixed answer at one URL path: ``body`` None serves the snapshot's file there (with ``headers``)."""
+
+    status: int = 200
+    body: bytes | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 def resolve(root: Path, url_path: str) -> Path | None:
@@ -67,9 +79,11 @@ class SnapshotHandler(BaseHTTPRequestHandler):
         log: Path | None,
         lock: threading.Lock,
         delay: float = 0.0,
+        answers: Mapping[str, Answer] | None = None,
         **kwargs: object,
     ):
         self.root = root
+        self.answers = answers or {}
         self.log_path = log
         self.lock = lock
         self.delay = delay
@@ -91,10 +105,18 @@ class SnapshotHandler(BaseHTTPRequestHandler):
         ctype = (
             CONTENT_TYPES.get(target.suffix, "application/octet-stream") if target else CONTENT_TYPES[".html"]
         )
+        answer = self.answers.get(decoded_path(parts.path))
+        headers = dict(answer.headers) if answer else {}
+        if answer is not None:
+            status = answer.status
+            if answer.body is not None:
+                body, ctype = answer.body, headers.pop("Content-Type", "text/plain; charset=utf-8")
         self._record(parts.path, parts.query, status)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
         if send_body:
             self.wfile.write(body)
@@ -118,15 +140,22 @@ class SnapshotHandler(BaseHTTPRequestHandler):
 
 
 def make_server(
-    root: Path, port: int = 0, log: Path | None = None, delay: float = 0.0
+    root: Path,
+    port: int = 0,
+    log: Path | None = None,
+    delay: float = 0.0,
+    answers: Mapping[str, Answer] | None = None,
 ) -> ThreadingHTTPServer:
     """A server bound to 127.0.0.1 (port 0: any free port); call serve_forever() on it.
 
-    ``delay`` seconds are waited before each answer (a slow site, for interruption tests).
+    ``delay`` seconds are waited before each answer (a slow site, for interruption tests);
+    ``answers`` replace the snapshot's at their (decoded) URL paths.
     """
     if not root.is_dir():
         raise FileNotFoundError(f"snapshot root {root} is not a directory")
-    handler = partial(SnapshotHandler, root=root, log=log, lock=threading.Lock(), delay=delay)
+    handler = partial(
+        SnapshotHandler, root=root, log=log, lock=threading.Lock(), delay=delay, answers=answers
+    )
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     return server

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from newscrawl.pages.fmm import FmmArticlePage
-from newscrawl.snapshot_server import make_server
+from newscrawl.snapshot_server import Answer, make_server
 from newscrawl.utils.body import clean_body, content_hash
 from newscrawl.utils.urls import clean_url
 
@@ -78,9 +78,14 @@ def running(server: socketserver.BaseServer) -> Iterator[str]:
 
 
 @contextmanager
-def serve(root: Path, log: Path, delay: float = 0.0) -> Iterator[Served]:
-    """A snapshot document root on 127.0.0.1 (any free port), logging each request to ``log``."""
-    with running(make_server(root, 0, log, delay)) as url:
+def serve(
+    root: Path, log: Path, delay: float = 0.0, answers: dict[str, Answer] | None = None
+) -> Iterator[Served]:
+    """A snapshot document root on 127.0.0.1 (any free port), logging each request to ``log``.
+
+    ``answers``: fixed answers (status, headers, body) at chosen URL paths, instead of the snapshot's.
+    """
+    with running(make_server(root, 0, log, delay, answers)) as url:
         yield Served(url, log)
 
 
