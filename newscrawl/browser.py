@@ -155,11 +155,17 @@ def _replace(settings: BaseSettings, name: str, value: Any) -> None:
     settings.set(name, value, priority=settings.getpriority(name) or "project")
 
 
+def browser_enabled(settings: BaseSettings) -> bool:
+    """NEWSCRAWL_BROWSER_ENABLED, and never with NEWSCRAWL_RIGHTS_MODE=enforce (docs/rights.md)."""
+    enforce = str(settings.get("NEWSCRAWL_RIGHTS_MODE") or "").strip().lower() == "enforce"
+    return settings.getbool("NEWSCRAWL_BROWSER_ENABLED", True) and not enforce
+
+
 class BrowserAddon:
     """Scrapy add-on: scrapy-playwright's settings derived from newscrawl's, before the crawl."""
 
     def update_settings(self, settings: BaseSettings) -> None:
-        if not settings.getbool("NEWSCRAWL_BROWSER_ENABLED", True):
+        if not browser_enabled(settings):
             # no browser at all: Scrapy's plain HTTP handlers, Playwright never starts
             handlers = settings.getdict("DOWNLOAD_HANDLERS")
             base = settings.getdict("DOWNLOAD_HANDLERS_BASE")
@@ -187,8 +193,8 @@ class BrowserMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        if not settings.getbool("NEWSCRAWL_BROWSER_ENABLED", True):
-            raise NotConfigured("NEWSCRAWL_BROWSER_ENABLED is off")
+        if not browser_enabled(settings):
+            raise NotConfigured("NEWSCRAWL_BROWSER_ENABLED is off, or NEWSCRAWL_RIGHTS_MODE is enforce")
         self.crawler = crawler
         self.wait_timeout_ms = settings.getfloat("NEWSCRAWL_BROWSER_WAIT_TIMEOUT", 15.0) * 1000
         self.chromium = chromium_executable(settings)

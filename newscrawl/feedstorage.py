@@ -35,6 +35,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from w3lib.url import file_uri_to_path
 
+from newscrawl.rights import write_sidecar
 from newscrawl.seen import SeenRecord, process_alive
 
 logger = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ class AtomicFileFeedStorage:
             raise
         if tracker is not None:
             tracker.commit(batch)
+        write_sidecar(self.target, self.crawler, append=self.append)  # <feed>.rights.json
 
     def _records(self) -> dict[str, SeenRecord]:
         """Seen records of the lines in the part file (the tracker fills in keys and job)."""

@@ -16,6 +16,16 @@ class Image(TypedDict):
     credit: str | None
 
 
+class Rights(TypedDict):
+    tdm_reservation: int | None
+    tdm_policy: str | None
+    source: str | None
+    robots_disallows: list[str]
+    checked_at: str
+    evidence: str
+    legacy: list[str]
+
+
 @dataclass(slots=True)
 class ArticleItem:
     #: public canonical URL on the site's own origin, cleaned (no tracking parameters, no fragment)
@@ -48,6 +58,10 @@ class ArticleItem:
     discovered_via: str = "section"
     #: ISO 8601 UTC time the page was parsed
     crawled_at: str = ""
+    #: what the site declared about text-and-data mining (docs/rights.md); null with NEWSCRAWL_RIGHTS_MODE=off
+    rights: Rights | None = None
+    #: how the page was obtained: ``http`` (Scrapy's client) or ``browser`` (headless Chromium)
+    access: str | None = None
 
 
 #: Output key order (also the FEED_EXPORT_FIELDS setting).

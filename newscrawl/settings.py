@@ -25,6 +25,26 @@ ROBOTSTXT_OBEY = True
 # No request to an origin leaves before its robots.txt is parsed; an unreachable one (5xx,
 # timeout) disallows the origin for the job (newscrawl/robots.py). Checked again after this long.
 NEWSCRAWL_ORIGIN_MAX_AGE = 86400.0
+
+# Rights and provenance (newscrawl/rights.py, docs/rights.md): each origin's robots.txt and
+# /.well-known/tdmrep.json kept with the job, TDMRep fields and meta tags read per page, a
+# `rights` object per item and a <feed>.rights.json beside each local feed.
+# record (default) | enforce (reserved URLs not fetched, reserved items dropped, no browser) | off
+NEWSCRAWL_RIGHTS_MODE = "record"
+# robots.txt is evaluated for these user agents too (items' rights.robots_disallows)
+NEWSCRAWL_RIGHTS_AI_AGENTS = [
+    "GPTBot",
+    "ChatGPT-User",
+    "CCBot",
+    "Google-Extended",
+    "ClaudeBot",
+    "anthropic-ai",
+    "PerplexityBot",
+    "Bytespider",
+    "Applebot-Extended",
+    "meta-externalagent",
+    "cohere-ai",
+]
 DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5  # each delay drawn from 0.5 to 1.5 times DOWNLOAD_DELAY
 CONCURRENT_REQUESTS = 16
@@ -42,7 +62,7 @@ RETRY_TIMES = 2
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "newscrawl.robots.RobotsGateMiddleware": 100,
+    "newscrawl.rights.RightsGateMiddleware": 100,
     "newscrawl.middlewares.RetryAfterMiddleware": 550,
     "newscrawl.middlewares.RedirectGuardMiddleware": 650,
 }

@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 from parsel import Selector
 
-from newscrawl.pages.article import ArticleRead, decode_page, html_selector, read_article
+from newscrawl.pages.article import ArticleRead, decode_page, html_selector, read_article, tdm_meta
 from newscrawl.pages.fmm import FmmArticlePage
 from newscrawl.utils.urls import _normalize_segment
 from tests.conftest import SNAPSHOT
@@ -30,7 +30,7 @@ def read_from_text(body: bytes, encoding: str) -> ArticleRead:
         return ArticleRead("not_article", repaired_encoding=repaired)
     if page.body_is_cut():
         return ArticleRead("broken_structure", repaired_encoding=repaired)
-    return ArticleRead("ok", page.fields(), repaired)
+    return ArticleRead("ok", page.fields(), repaired, tdm_meta(page.sel))
 
 
 def test_a_utf8_page_is_parsed_from_its_bytes_and_others_from_their_text() -> None:

@@ -50,6 +50,8 @@ def article(**overrides: Any) -> ArticleItem:
         content_hash="0" * 64,
         discovered_via="section",
         crawled_at="2026-11-27T01:00:00+00:00",
+        rights=None,
+        access="http",
     )
     return replace(base, **overrides)
 
@@ -84,6 +86,8 @@ def test_item_field_order() -> None:
         "content_hash",
         "discovered_via",
         "crawled_at",
+        "rights",
+        "access",
     )
 
 

@@ -41,6 +41,8 @@ class ArticleRead:
     fields: dict[str, Any] | None = None
     #: the HTML's own charset, used because the one Scrapy resolved (from HTTP) misread the page
     repaired_encoding: str | None = None
+    #: the page's TDMRep meta tags (:func:`tdm_meta`) when ``status`` is :data:`OK`
+    tdm: dict[str, str | None] | None = None
 
 
 def decode_page(body: bytes, encoding: str) -> tuple[str, str | None, str]:
@@ -99,7 +101,24 @@ def read_article(page_class: type[ArticlePage], body: bytes, encoding: str, url:
         return ArticleRead(NOT_ARTICLE, repaired_encoding=repaired)
     if page.body_is_cut():
         return ArticleRead(BROKEN_STRUCTURE, repaired_encoding=repaired)
-    return ArticleRead(OK, page.fields(), repaired)
+    return ArticleRead(OK, page.fields(), repaired, tdm_meta(page.sel))
+
+
+#: ``<meta name="tdm-reservation" content="1">``, ``tdm-policy``, and the older drafts' ``TDM-a`` / ``TDM-b``
+#: (W3C TDMRep §3.3; names compared in lowercase)
+_TDM_META = "//meta[starts-with(translate(@name, 'TDMAB', 'tdmab'), 'tdm-')]"
+_TDM_NAMES = frozenset({"tdm-reservation", "tdm-policy", "tdm-a", "tdm-b"})
+
+
+def tdm_meta(selector: Selector) -> dict[str, str | None]:
+    """The page's TDMRep meta tags, name (lowercase) -> content (None: no ``content``); the first of each."""
+    found: dict[str, str | None] = {}
+    for meta in selector.xpath(_TDM_META):
+        name = (meta.attrib.get("name") or "").strip().lower()
+        if name in _TDM_NAMES and name not in found:
+            content = meta.attrib.get("content")
+            found[name] = content.strip() if content is not None else None
+    return found
 
 
 # the start tag of <article class="… t-content__article-wrapper …"> or <h1 class="… t-content__title …">,

@@ -49,6 +49,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
 from newscrawl import __version__
+from newscrawl.browser import META_FETCH
 from newscrawl.commands.crawl import CRAWL_JOB
 from newscrawl.editions import Edition, contents_month, url_date
 from newscrawl.items import FIELD_NAMES, ArticleItem
@@ -58,6 +59,7 @@ from newscrawl.pages.feeds import parse_rss, parse_sitemap
 from newscrawl.pages.fmm import FmmArchivePage, FmmArticlePage, FmmListingPage
 from newscrawl.params import SettingError, SpiderArgs, SpiderArgumentError, parse_args, report
 from newscrawl.parsepool import ParseError, ParsePool, crawler_pool
+from newscrawl.rights import ENFORCE, RightsGateMiddleware, rights_middleware
 from newscrawl.seen import SeenTracker, open_store, store_errors, store_failure
 from newscrawl.utils.failures import failure_reason
 from newscrawl.utils.text import PARIS, utc_now_iso
@@ -786,6 +788,17 @@ class FmmSpider(scrapy.Spider):
             self._article_done(item=False)
             return
         fields["url"] = canonical if canonical and self.article_edition(canonical) is edition else public_url
+        gate = self._rights_gate()
+        rights = gate.item_rights(response, read.tdm) if gate is not None else None
+        if rights is not None and rights["tdm_reservation"] == 1 and gate and gate.mode == ENFORCE:
+            self._count(f"rights/dropped/{rights['source']}")
+            self.logger.info(
+                "%s: TDM rights reserved by the page's %s; no item (NEWSCRAWL_RIGHTS_MODE=enforce)",
+                requested,
+                rights["source"],
+            )
+            self._article_done(item=False)
+            return
         if self.seen_tracker is not None:
             self.seen_tracker.note_fetch(
                 fields["url"],
@@ -799,6 +812,8 @@ class FmmSpider(scrapy.Spider):
             language=edition.language,
             discovered_via=response.meta.get(META_VIA, "section"),
             crawled_at=utc_now_iso(),
+            rights=rights,
+            access="browser" if response.meta.get("playwright") and META_FETCH in response.meta else "http",
             **fields,
         )
         self._article_done(item=True)
@@ -810,6 +825,13 @@ class FmmSpider(scrapy.Spider):
             if edition.code == code:
                 return edition.page_class
         return self.page_class
+    def _rights_gate(self) -> RightsGateMiddleware | None:
+        """The crawl's rights gate (newscrawl/rights.py), None when it is not in DOWNLOADER_MIDDLEWARES."""
+        try:
+            return self._rights
+        except AttributeError:
+            self._rights: RightsGateMiddleware | None = rights_middleware(self.crawler)
+            return self._rights
 
     def on_error(self, failure: Failure) -> None:
         """A request that failed for good (after retries): log its URL and why, count the reason."""

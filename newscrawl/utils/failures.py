@@ -50,6 +50,8 @@ def failure_reason(failure: Failure) -> str:
             return "redirect_loop"
         if "robots" in text:
             return "robots_txt"
+        if "tdm rights reserved" in text:
+            return "tdm_reserved"
         return "ignored"
     scrapy_name = _SCRAPY.get(type(value).__name__)
     if scrapy_name:

@@ -77,6 +77,18 @@ def link_offsite(sites: dict[str, SpiderSite]) -> None:
             site.offsite = (ted.base + ted.home_path, ted.site.app_name, ted.site.app_name)
 
 
+#: marks every invented tdmrep.json (JSON has no comments: an extra member, ignored by TDMRep readers)
+TDMREP_INVENTED = (
+    "TEST SNAPSHOT (scripts/build_snapshot.py): this tdmrep.json is INVENTED, the real one is unknown offline"
+)
+
+
+def tdmrep() -> str:
+    """An invented ``/.well-known/tdmrep.json`` reserving TDM rights on every path (docs/rights.md)."""
+    rules = [{"location": "/", "tdm-reservation": 1, "comment": TDMREP_INVENTED}]
+    return json.dumps(rules, indent=1) + "\n"
+
+
 def robots(sites: dict[str, SpiderSite], key: str) -> str:
     head = "# TEST SNAPSHOT (scripts/build_snapshot.py): this robots.txt text is INVENTED, "
     head += "the real one is unknown.\n"
@@ -178,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     files[SNAP_DIR / "rfi" / "robots.txt"] = robots(sites, "rfi")
     files[SNAP_DIR / "f24" / "robots.txt"] = robots(sites, "f24")
     files[SNAP_DIR / "mcd" / "robots.txt"] = robots(sites, "mcd")
+    files[SNAP_DIR / "rfi" / ".well-known" / "tdmrep.json"] = tdmrep()
+    files[SNAP_DIR / "f24" / ".well-known" / "tdmrep.json"] = tdmrep()
     lenient = frozenset(s.real.file for s in sites.values() if s.real is not None)
     check_parse(files, lenient)
     if set(fixtures) & PROTECTED:

@@ -343,6 +343,10 @@ which rewrites `snapshots/rfi/`, `snapshots/f24/`, `snapshots/mcd/`, this README
   `Disallow: /cn/preview/` and `Disallow: /search` and lists: {"; ".join(sitemaps_rfi)}.
   `snapshots/f24/robots.txt` allows everything and lists: {"; ".join(sitemaps_f24) or "(nothing)"}.
   `snapshots/mcd/robots.txt` allows everything and lists no sitemap (no MCD sitemap is evidenced).
+- **`/.well-known/tdmrep.json` is invented** (TDM Reservation Protocol, docs/rights.md; the real files are not known
+  offline). `snapshots/rfi/` and `snapshots/f24/` hold one rule, `{{"location": "/", "tdm-reservation": 1}}`, with a
+  `comment` member saying it is invented, so a crawl of the snapshot shows the rights recorded; `snapshots/mcd/` has
+  none (404: the protocol is not used).
 
 ## URL → file mapping (what `newscrawl.snapshot_server` does)
 

@@ -89,7 +89,7 @@ def test_recent_crawl_item_by_item(
     crawled_prefixes = {LOADER.load(name).edition_info().path_prefix for name in editions}
     for p in paths:
         assert (
-            p == "/robots.txt"
+            p in ("/robots.txt", "/.well-known/tdmrep.json")
             or any(p.startswith(f"{prefix}/") for prefix in crawled_prefixes)
             or (p.startswith("/sitemaps/"))
         ), p

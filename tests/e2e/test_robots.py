@@ -27,7 +27,7 @@ def test_disallowed_paths_are_never_requested_not_even_at_start(tmp_path: Path) 
     paths = served.paths()
     assert [p for p in paths if p.startswith("/cn/")] == []
     assert paths[0] == "/robots.txt"
-    assert sorted(paths) == ["/robots.txt", "/sitemaps/cn/news.xml"]
+    assert sorted(paths) == ["/.well-known/tdmrep.json", "/robots.txt", "/sitemaps/cn/news.xml"]
     assert items == []
     # the homepage, 8 sections and the RSS feed; the news sitemap's 10 articles
     assert stat(log, "robotstxt/forbidden") == 10 + 10
@@ -89,4 +89,6 @@ def test_browser_fetches_wait_for_robots_txt_too(tmp_path: Path) -> None:
     assert len(disallowed) == 2
     rendered = {r["path"] for r in requests if r["browser"] and is_article_path(r["path"])}
     assert rendered == ARTICLE_PATHS - set(disallowed)
-    assert len(read_jsonl(tmp_path / "items.jsonl")) == 14
+    items = read_jsonl(tmp_path / "items.jsonl")
+    assert len(items) == 14
+    assert {item["access"] for item in items} == {"browser"}  # every page passed the challenge in Chromium

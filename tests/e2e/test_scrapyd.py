@@ -298,10 +298,12 @@ def schedule(node: Node, spider: str, args: Mapping[str, str], tmp: Path, label:
 
 
 def job_feed(tmp: Path, label: str, spider: str, jobid: str) -> list[dict[str, Any]]:
-    """The items of the job's one feed file; nothing else (no leftover part file) in its directory."""
+    """The items of the job's one feed file; nothing else (no leftover part file) in its directory
+    but the feed's rights sidecar (docs/rights.md)."""
     files = sorted((tmp / label / "feeds" / spider).iterdir())
-    assert len(files) == 1, files
+    assert len(files) == 2, files
     assert files[0].name.endswith(f"-{jobid}.jsonl"), files[0]
+    assert files[1].name == files[0].name + ".rights.json", files[1]
     return read_jsonl(files[0])
 
 
@@ -350,7 +352,7 @@ def test_node_settings_module_sets_absolute_paths_and_the_contact(
         node.wait([jobid])
         user_agents = {r["user_agent"] for r in served.requests()}
     files = sorted((node.root / "node-output" / "rfi_cn").iterdir())
-    assert len(files) == 1, files
+    assert [f.name for f in files[1:]] == [files[0].name + ".rights.json"], files
     items = read_jsonl(files[0])
     assert len(items) == 2
     check_items(items, {i["url"] for i in items} & set(EXPECTED))
