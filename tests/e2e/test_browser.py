@@ -466,10 +466,13 @@ def launch_options_offline() -> str:
 
 
 def crawl_protected(
-    workdir: Path, *args: str, late: dict[str, float | None] | None = None
+    workdir: Path,
+    *args: str,
+    late: dict[str, float | None] | None = None,
+    root: Path = SNAPSHOT,
 ) -> tuple[list[dict[str, Any]], str, Protected]:
     out = workdir / "items.jsonl"
-    with serve_protected(SNAPSHOT, workdir / "requests.jsonl", SHELL_PATH, late) as served:
+    with serve_protected(root, workdir / "requests.jsonl", SHELL_PATH, late) as served:
         result = run_crawl(
             "rfi_cn",
             "-a",

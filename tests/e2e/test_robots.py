@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 from newscrawl.snapshot_server import Answer
-from tests.browser_server import is_article_path, serve_protected
+from tests.browser_server import is_article_path
 from tests.conftest import SNAPSHOT, Served, free_port, read_jsonl, run_crawl, serve
-from tests.e2e.test_browser import ARTICLE_PATHS, SHELL_PATH, chromium, launch_options_offline, stat
+from tests.e2e.test_browser import ARTICLE_PATHS, chromium, crawl_protected, stat
 
 DISALLOW_CN = Answer(200, b"User-agent: *\nDisallow: /cn/\n")
 
@@ -69,18 +69,7 @@ def test_browser_fetches_wait_for_robots_txt_too(tmp_path: Path) -> None:
     root = tmp_path / "site"
     shutil.copytree(SNAPSHOT, root)
     (root / "robots.txt").write_text("User-agent: *\nDisallow: /cn/preview/\nDisallow: /cn/欧洲/2\n", "utf-8")
-    with serve_protected(root, tmp_path / "requests.jsonl", SHELL_PATH) as served:
-        result = run_crawl(
-            "rfi_cn",
-            "-a",
-            f"base_url={served.url}",
-            "-s",
-            f"PLAYWRIGHT_LAUNCH_OPTIONS={launch_options_offline()}",
-            "-O",
-            str(tmp_path / "items.jsonl"),
-            cwd=tmp_path,
-        )
-    assert result.returncode == 0, result.stderr[-3000:]
+    items, _, served = crawl_protected(tmp_path, root=root)
     requests = served.requests()
     assert requests[0]["path"] == "/robots.txt"
     europe = [r for r in requests if r["path"].startswith("/cn/欧洲/2")]
@@ -89,6 +78,5 @@ def test_browser_fetches_wait_for_robots_txt_too(tmp_path: Path) -> None:
     assert len(disallowed) == 2
     rendered = {r["path"] for r in requests if r["browser"] and is_article_path(r["path"])}
     assert rendered == ARTICLE_PATHS - set(disallowed)
-    items = read_jsonl(tmp_path / "items.jsonl")
     assert len(items) == 14
     assert {item["access"] for item in items} == {"browser"}  # every page passed the challenge in Chromium
