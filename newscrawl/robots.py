@@ -12,8 +12,9 @@ mirror on 127.0.0.1 has its own):
   through the downloader like any request, retries and redirects included);
   every request to the origin, the first included, waits for its end;
 - 2xx: the file is parsed with ``ROBOTSTXT_PARSER`` (Protego by default);
-- 4xx (or a redirect chain that ends without a file): "unavailable", allow
-  all (RFC 9309 §2.3.1.3);
+- 4xx (or a 3xx without a usable Location): "unavailable", allow all
+  (RFC 9309 §2.3.1.3); redirects are followed, to another host too; a
+  redirect loop or a chain over ``REDIRECT_MAX_TIMES`` counts as unreachable;
 - 5xx, a timeout, a connection error: "unreachable", **disallow all** for the
   job (RFC 9309 §2.3.1.4), with one ERROR line naming the origin and the
   stat ``newscrawl/robots/unreachable``; when no request of the job could
@@ -145,7 +146,7 @@ class RobotsGateMiddleware(RobotsTxtMiddleware):
         return await asyncio.shield(future)
 
     async def _check(self, origin: str, request: Request) -> OriginCheck:
-        robots = await self.fetch(f"{origin}/robots.txt")
+        robots = await self.fetch(f"{origin}/robots.txt", stat_prefix="robotstxt")
         stats = self._stats
         stats.inc_value("robotstxt/request_count")
         if robots.status is not None:
@@ -180,8 +181,11 @@ class RobotsGateMiddleware(RobotsTxtMiddleware):
     async def after_robots(self, check: OriginCheck) -> None:
         """Hook: more per-origin work before the origin's first request (nothing here)."""
 
-    async def fetch(self, url: str) -> Fetched:
-        """GET one per-origin file through the downloader (retries, redirects), never raising."""
+    async def fetch(self, url: str, stat_prefix: str = "newscrawl/origin_files") -> Fetched:
+        """GET one per-origin file through the downloader (retries, redirects), never raising.
+
+        A failure is counted as ``<stat_prefix>/exception_count/<exception type>``.
+        """
         request = Request(
             url,
             priority=self.DOWNLOAD_PRIORITY,
@@ -193,7 +197,7 @@ class RobotsGateMiddleware(RobotsTxtMiddleware):
         try:
             response: Response = await self.crawler.engine.download_async(request)
         except Exception as exc:  # any failure is "no answer", recorded as such
-            self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+            self._stats.inc_value(f"{stat_prefix}/exception_count/{type(exc)}")
             return Fetched(url, None, error=f"{type(exc).__name__}: {exc}")
         return Fetched(response.url, response.status, response.body)
 
