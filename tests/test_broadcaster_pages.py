@@ -37,7 +37,9 @@ FIXTURE_FILES = sorted(p for p in FIXTURES.glob("*/*.json") if "page_class" in l
 IDS = [f"{p.parent.name}/{p.stem}" for p in FIXTURE_FILES]
 #: what the spider sets, not the page
 SPIDER_FIELDS = ("site", "edition", "language")
-EXPECTED_FIELDS = tuple(f for f in FIELD_NAMES if f not in ("discovered_via", "crawled_at"))
+# what the spider adds at crawl time
+CRAWL_FIELDS = ("discovered_via", "crawled_at", "rights", "access")
+EXPECTED_FIELDS = tuple(f for f in FIELD_NAMES if f not in CRAWL_FIELDS)
 PAGE_FIELDS = tuple(f for f in EXPECTED_FIELDS if f not in SPIDER_FIELDS)
 
 
@@ -221,7 +223,13 @@ def test_dw_title_from_og_title_loses_the_site_suffix() -> None:
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=IDS)
 def test_item_of_each_new_site_passes_validation(path: Path) -> None:
     fixture, _, _ = loaded(path)
-    item = {**fixture["expected"], "discovered_via": "sitemap", "crawled_at": "2026-12-05T08:00:00+00:00"}
+    item = {
+        **fixture["expected"],
+        "discovered_via": "sitemap",
+        "crawled_at": "2026-12-05T08:00:00+00:00",
+        "rights": None,
+        "access": "http",
+    }
     pipeline = ValidateArticlePipeline.from_crawler(get_crawler())
     try:
         assert pipeline.process_item(item) is item
