@@ -496,9 +496,14 @@ def write_sidecar(feed: Path, crawler: Crawler | None, *, append: bool) -> None:
         except (OSError, ValueError, AttributeError) as exc:
             logger.error("%s could not be read (%s); replaced by this job's", target, exc)
     tmp = target.with_name(f".{target.name}.part-{os.getpid()}")
-    with tmp.open("w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1)
-        fh.write("\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        middleware.crawler.stats.inc_value("newscrawl/rights/sidecar_failed")
+        logger.error("%s could not be written (%s); the feed %s itself is complete", target, exc, feed)
