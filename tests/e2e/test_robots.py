@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import time
 from pathlib import Path
 
 from newscrawl.snapshot_server import Answer
 from tests.browser_server import is_article_path
 from tests.conftest import SNAPSHOT, Served, free_port, read_jsonl, run_crawl, serve
 from tests.e2e.test_browser import ARTICLE_PATHS, chromium, crawl_protected, stat
+from tests.e2e.test_incremental import article_requests, copy_snapshot, start_crawl
 
 DISALLOW_CN = Answer(200, b"User-agent: *\nDisallow: /cn/\n")
 
@@ -80,3 +83,25 @@ def test_browser_fetches_wait_for_robots_txt_too(tmp_path: Path) -> None:
     assert rendered == ARTICLE_PATHS - set(disallowed)
     assert len(items) == 14
     assert {item["access"] for item in items} == {"browser"}  # every page passed the challenge in Chromium
+
+
+def test_a_resumed_job_waits_for_robots_txt_before_its_queued_requests(tmp_path: Path) -> None:
+    """JOBDIR: requests queued by the paused job go out only once the new job has parsed robots.txt."""
+    site = copy_snapshot(tmp_path)
+    jobdir = ("-s", f"JOBDIR={tmp_path / 'job'}")
+    with serve(site, tmp_path / "requests.jsonl", delay=0.15) as served:
+        process = start_crawl(tmp_path, served, *jobdir, "-s", "CONCURRENT_REQUESTS=2")
+        deadline = time.monotonic() + 60
+        while len(article_requests(served)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)  # graceful pause
+        process.communicate(timeout=60)
+        paused_at = len(served.paths())
+        (site / "robots.txt").write_text("User-agent: *\nDisallow: /cn/\n", "utf-8")
+        # resumed with Scrapy's default concurrency: the queued requests all reach the downloader at once
+        result = run_crawl("rfi_cn", "-a", f"base_url={served.url}", *jobdir, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    resumed = served.paths()[paused_at:]
+    assert resumed[0] == "/robots.txt"
+    assert [p for p in resumed if p.startswith("/cn/")] == []
+    assert stat(result.stderr, "robotstxt/forbidden")
