@@ -77,7 +77,12 @@ def test_parse_a_listing_prints_its_article_requests(
     assert items == []
     assert requests == [on_server(snapshot_server, url) for url in fixture["article_urls"]]
     # the page only: no article was fetched behind the tool's back
-    assert [unquote(p) for p in snapshot_server.paths()] == ["/robots.txt", unquote(fixture["url"][18:])]
+    # robots.txt and the TDMRep file first (docs/rights.md), then the page
+    assert [unquote(p) for p in snapshot_server.paths()] == [
+        "/robots.txt",
+        "/.well-known/tdmrep.json",
+        unquote(fixture["url"][18:]),
+    ]
 
 
 @pytest.mark.parametrize("path", ["/cn/rss", "/sitemaps/cn/news.xml"])
@@ -123,7 +128,8 @@ def test_check_runs_the_contracts_against_base_url(snapshot_server: Served, tmp_
     assert list(cwd.rglob("*")) == []
     assert not (tmp_path / "state").exists()
     paths = {unquote(p) for p in snapshot_server.paths()}
-    assert paths == {"/robots.txt", "/cn/", unquote(SEED["url"][18:])}  # the two sample pages, on base_url
+    # the two sample pages, on base_url, after robots.txt and the TDMRep file (docs/rights.md)
+    assert paths == {"/robots.txt", "/.well-known/tdmrep.json", "/cn/", unquote(SEED["url"][18:])}
 
 
 def test_check_fails_when_a_sample_page_is_not_there(snapshot_server: Served, tmp_path: Path) -> None:
