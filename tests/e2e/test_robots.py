@@ -100,7 +100,9 @@ def test_a_resumed_job_waits_for_robots_txt_before_its_queued_requests(tmp_path:
         (site / "robots.txt").write_text("User-agent: *\nDisallow: /cn/\n", "utf-8")
         # resumed with Scrapy's default concurrency: the queued requests all reach the downloader at once
         result = run_crawl("rfi_cn", "-a", f"base_url={served.url}", *jobdir, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr[-3000:]
+    # every request of the resumed job is refused: a job that could do nothing (newscrawl/outcome.py)
+    assert result.returncode == 3, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
     resumed = served.paths()[paused_at:]
     assert resumed[0] == "/robots.txt"
     assert [p for p in resumed if p.startswith("/cn/")] == []
