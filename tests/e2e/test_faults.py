@@ -452,12 +452,11 @@ def test_every_request_refused_fails_the_job(tmp_path: Path) -> None:
         "rfi_cn", "-a", f"base_url=http://127.0.0.1:{free_port()}", "-O", str(tmp_path / "o.jsonl"),
         "-s", "RETRY_TIMES=0", cwd=tmp_path,
     )  # fmt: skip
-    assert_failed(result, "all_requests_failed")
-    assert "Spider closed (all_requests_failed)" in result.stderr
-    assert re.search(
-        r"rfi_cn: all 11 requests failed; the job fails with finish reason all_requests_failed", result.stderr
-    )
-    assert "'newscrawl/fetch_failed/connection_refused': 11" in result.stderr
+    # robots.txt is refused too: the origin is disallowed for the job (newscrawl/robots.py)
+    assert_failed(result, "robots_txt_unreachable")
+    assert "Spider closed (robots_txt_unreachable)" in result.stderr
+    assert "'newscrawl/robots/unreachable': 1" in result.stderr
+    assert "'newscrawl/fetch_failed/robots_txt': 11" in result.stderr
 
 
 def test_every_request_answered_with_an_error_fails_the_job(tmp_path: Path) -> None:
@@ -468,7 +467,8 @@ def test_every_request_answered_with_an_error_fails_the_job(tmp_path: Path) -> N
         )
     assert_failed(result, "all_requests_failed")
     assert "'newscrawl/fetch_failed/http_404': 11" in result.stderr
-    assert len(served.paths()) == 12  # robots.txt and the 11 discovery pages, nothing else
+    # robots.txt, the TDMRep file (docs/rights.md) and the 11 discovery pages, nothing else
+    assert len(served.paths()) == 13
 
 
 @pytest.mark.parametrize("block", ["target", "directory"])

@@ -462,7 +462,8 @@ def test_a_job_that_could_not_do_its_work_exits_non_zero_and_its_log_says_why(
     with serve(SNAPSHOT, tmp_path / "requests.jsonl") as served:
         refused = {"base_url": f"http://127.0.0.1:{free_port()}"}
         jobs = {
-            "all_requests_failed": schedule(node, "rfi_cn", refused, tmp_path, "refused", RETRY_TIMES="0"),
+            # robots.txt cannot be fetched either: nothing of the origin is (newscrawl/robots.py)
+            "robots_txt_unreachable": schedule(node, "rfi_cn", refused, tmp_path, "refused", RETRY_TIMES="0"),
             "feed_store_failed": schedule(node, "rfi_cn", {"base_url": served.url}, tmp_path, "blocked"),
             "bad setting": schedule(
                 node, "rfi_cn", {"base_url": served.url}, tmp_path, "min", NEWSCRAWL_MIN_DATE="garbage"
@@ -470,7 +471,7 @@ def test_a_job_that_could_not_do_its_work_exits_non_zero_and_its_log_says_why(
         }
         node.wait(list(jobs.values()))
     console = node.console()
-    for reason in ("all_requests_failed", "feed_store_failed"):
+    for reason in ("robots_txt_unreachable", "feed_store_failed"):
         jobid = jobs[reason]
         log = node.log("rfi_cn", jobid)
         assert f"'finish_reason': '{reason}'" in log, log[-3000:]
