@@ -825,6 +825,7 @@ class FmmSpider(scrapy.Spider):
             if edition.code == code:
                 return edition.page_class
         return self.page_class
+
     def _rights_gate(self) -> RightsGateMiddleware | None:
         """The crawl's rights gate (newscrawl/rights.py), None when it is not in DOWNLOADER_MIDDLEWARES."""
         try:
