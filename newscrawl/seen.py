@@ -6,20 +6,24 @@ per site. Two backends share one protocol: SQLite in ``NEWSCRAWL_STATE_DIR``
 several machines or Scrapyd nodes can share.
 
 Marking follows a two-phase commit driven by the feed storage
-(:mod:`newscrawl.feedstorage`): when a batch of output is complete on disk
-under a temporary name, :meth:`SeenStore.reserve` atomically claims its keys
-(a key another job already wrote, or is writing, is refused and its line
-removed from the file), the file is renamed to its final name, then
-:meth:`SeenStore.commit` turns the claims into seen records. A crash between
-the steps is repaired by :meth:`SeenStore.recover` at the next start: claims
-whose final file exists are committed, the others dropped. So a URL is marked
-seen only once its item is durably in a complete output file, and no two
-complete files of concurrent or successive runs hold the same article
-version.
+(:mod:`newscrawl.feedstorage`). Each article is claimed for its output file
+(the batch, named by the file's hidden part file) before it is exported: a key
+another job already wrote, or is writing, is refused and the article left out
+of the file. When the part file is complete, :meth:`SeenStore.seal` durably
+records where its content will land in the final file (a
+:class:`Publication`: offset, size and SHA-256); the file is renamed, then
+:meth:`SeenStore.commit` turns the claims into seen records, in bounded
+chunks. A crash at any point is repaired by :meth:`SeenStore.recover` at the
+next start: a dead job's claims are committed only if its sealed content is
+found, byte for byte, in the final file, and dropped otherwise. So a URL is
+marked seen only once its item is durably in a complete output file, whatever
+the file's name or mode, and no two complete files of concurrent or
+successive runs hold the same article version.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -28,9 +32,10 @@ import sqlite3
 import sys
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -43,16 +48,137 @@ def default_state_dir() -> Path:
     return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "newscrawl"
 
 
-#: claims younger than this are another job's commit in progress, never recovered
-RECOVER_AFTER_SECONDS = 60.0
+#: claims moved to seen records (or dropped) per store call: a 1,000,000-article file never
+#: holds the store (a Redis script, an SQLite write transaction) for more than milliseconds
+SETTLE_CHUNK = 2000
 
 
 class Recovery(NamedTuple):
     """Batches :meth:`SeenStore.recover` settled."""
 
-    committed: int  # of this host: the file is there
-    dropped: int  # of this host: the file is not
+    committed: int  # of this host: its content is in the final file
+    dropped: int  # of this host: it is not
     given_up: int  # of another host, uncommitted for longer than the timeout
+
+
+class Pending(NamedTuple):
+    """A claimed, uncommitted batch."""
+
+    host: str
+    pid: int
+    claimed_at: float  # the last claim of the batch
+    info: dict[str, Any]  # process start, part and target files, then the sealed Publication
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """Where a batch's content lands: ``size`` bytes at ``offset`` of ``target`` with this SHA-256.
+
+    Sealed in the store before the part file is renamed over ``target``:
+    recovery checks that those bytes are there (the rename happened, and no
+    one replaced the file since) before it commits the claims.
+    """
+
+    part: str
+    target: str
+    offset: int
+    size: int
+    sha256: str
+
+    def landed(self) -> bool:
+        """Is this content in the final file (and the part file, which held it, gone)?"""
+        if os.path.lexists(self.part):
+            return False
+        try:
+            with open(self.target, "rb") as fh:
+                fh.seek(self.offset)
+                return digest_of(fh, self.size) == self.sha256
+        except OSError:
+            return False
+
+
+def digest_of(fh: Any, size: int) -> str:
+    """SHA-256 of the next ``size`` bytes of ``fh`` (fewer if it ends first: then never a match)."""
+    sha = hashlib.sha256()
+    left = size
+    while left > 0:
+        chunk = fh.read(min(left, 1 << 20))
+        if not chunk:
+            return ""
+        sha.update(chunk)
+        left -= len(chunk)
+    return sha.hexdigest()
+
+
+def sealed_publication(info: Mapping[str, Any]) -> Publication | None:
+    sealed = info.get("sealed")
+    return Publication(**sealed) if isinstance(sealed, dict) else None
+
+
+def publication_landed(info: Mapping[str, Any]) -> bool:
+    """Default check of :meth:`SeenStore.recover`: a sealed publication whose bytes are in place."""
+    publication = sealed_publication(info)
+    return publication is not None and publication.landed()
+
+
+def process_start(pid: int) -> str:
+    """When process ``pid`` of this host started (boot id and clock ticks since boot); "" if unknown.
+
+    With the pid it names one process for good: a pid is reused, the pair is not.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()[:8]
+    except OSError:
+        return ""
+    return f"{boot}.{stat.rsplit(')', 1)[1].split()[19]}"
+
+
+def this_process() -> tuple[str, int, str]:
+    """``(host, pid, start)`` of this process: who holds a claim, who wrote a part file."""
+    pid = os.getpid()  # not cached: a forked child is another process
+    return _hostname(), pid, _own_start(pid)
+
+
+@cache
+def _hostname() -> str:
+    return socket.gethostname()
+
+
+@cache
+def _own_start(pid: int) -> str:
+    return process_start(pid)
+
+
+def process_running(pid: int, start: str | None) -> bool:
+    """Is the process ``pid`` of this host that started at ``start`` still running?"""
+    if not process_alive(pid):
+        return False
+    return not start or process_start(pid) in (start, "")
+
+
+def process_alive(pid: int) -> bool:
+    """Is process ``pid`` of this host running?"""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def chunks(items: Iterable[Any], size: int | None = None) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (default :data:`SETTLE_CHUNK`)."""
+    size = size or SETTLE_CHUNK
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +193,8 @@ class SeenRecord:
     job: str
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        fields = (("url", self.url), ("modified", self.modified), ("content_hash", self.content_hash))
+        return json.dumps({**dict(fields), "job": self.job}, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> SeenRecord:
@@ -88,12 +215,26 @@ class SeenStore(ABC):
         """The records of those keys that are seen (committed)."""
 
     @abstractmethod
-    def reserve(self, batch: str, records: Mapping[str, SeenRecord], *, force: bool = False) -> set[str]:
-        """Claim ``records`` for the output file ``batch`` (its final path); return the keys granted.
+    def reserve(
+        self,
+        batch: str,
+        records: Mapping[str, SeenRecord],
+        *,
+        force: bool = False,
+        info: Mapping[str, Any] | None = None,
+    ) -> set[str]:
+        """Claim ``records`` for the output batch ``batch``; return the keys granted.
 
         A key is refused while another job claims it, and when it is seen with
         the same content (unless ``force``: a full recrawl writes it again).
+        ``info`` (the part and target files) is kept with the batch for
+        recovery, beside this process's host, pid and start time and the time
+        of the claim.
         """
+
+    @abstractmethod
+    def seal(self, batch: str, publication: Publication) -> None:
+        """Durably record where the batch's content lands, before its file is renamed."""
 
     @abstractmethod
     def commit(self, batch: str) -> None:
@@ -104,8 +245,8 @@ class SeenStore(ABC):
         """The batch was not written: drop its claims."""
 
     @abstractmethod
-    def pending_batches(self) -> dict[str, tuple[str, int, float]]:
-        """Claimed, uncommitted batches: ``{batch: (host, pid, claimed at)}``."""
+    def pending_batches(self) -> dict[str, Pending]:
+        """Claimed, uncommitted batches."""
 
     @abstractmethod
     def reset(self) -> int:
@@ -117,63 +258,65 @@ class SeenStore(ABC):
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         pass
 
+    def _batch_info(self, info: Mapping[str, Any] | None) -> str:
+        host, pid, start = this_process()
+        return json.dumps(
+            {"host": host, "pid": pid, "claimed_at": time.time(), "start": start, **(info or {})}
+        )
+
     def recover(
-        self, exists: Callable[[str], bool] = os.path.exists, *, foreign_timeout: float = 0
+        self, landed: Callable[[Mapping[str, Any]], bool] = publication_landed, *, foreign_timeout: float = 0
     ) -> Recovery:
         """Settle claims left by crashed jobs: ``(committed, dropped, given_up)`` batches.
 
-        A claim of this host is settled when its process is gone, or (should
-        the pid have been reused) when it is older than
-        :data:`RECOVER_AFTER_SECONDS`; the batch's final file decides: there,
-        the claims are committed; absent, dropped. Another host's claims are
-        its own to settle, since only it sees its files; but one older than
-        ``foreign_timeout`` seconds (0: never) is given up, as a node that
-        crashed between claim and commit and never came back: its articles
-        may be fetched and written again, rather than be kept out of every
-        output for good. A claim lasts milliseconds in a healthy job.
+        A claim of this host is settled once its process (pid and start time)
+        is gone: committed if its sealed content is in the final file
+        (``landed``), dropped otherwise, and a part file left by it removed.
+        Another host's claims are its own to settle, since only it sees its
+        files; but one whose last claim is older than ``foreign_timeout``
+        seconds (0: never) is given up, as a node that crashed between claim
+        and commit and never came back: its articles may be fetched and
+        written again, rather than be kept out of every output for good.
         """
         committed = dropped = given_up = 0
-        host = socket.gethostname()
+        host = _hostname()
         now = time.time()
-        for batch, (owner_host, pid, claimed_at) in self.pending_batches().items():
-            age = now - claimed_at
-            if owner_host != host:
+        for batch, pending in self.pending_batches().items():
+            age = now - pending.claimed_at
+            if pending.host != host:
                 if foreign_timeout > 0 and age >= foreign_timeout:
                     logger.warning(
                         "seen-store: gave up the claims of %s by %s (pid %d), uncommitted for %.0f s; "
                         "its articles may be fetched and written again",
                         batch,
-                        owner_host,
-                        pid,
+                        pending.host,
+                        pending.pid,
                         age,
                     )
                     self.abort(batch)
                     given_up += 1
                 continue
-            if process_alive(pid) and age < RECOVER_AFTER_SECONDS:
+            if process_running(pending.pid, pending.info.get("start")):
                 continue
-            if exists(batch.rsplit("#", 1)[0]):
+            if landed(pending.info):
                 self.commit(batch)
                 committed += 1
             else:
                 self.abort(batch)
                 dropped += 1
+                part = pending.info.get("part")
+                if part:  # this job's own part file (its name says host, pid and start): never published
+                    Path(part).unlink(missing_ok=True)
+                    Path(f"{part}.a").unlink(missing_ok=True)
         return Recovery(committed, dropped, given_up)
 
 
-def process_alive(pid: int) -> bool:
-    """Is process ``pid`` of this host running?"""
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class SqliteSeenStore(SeenStore):
-    """One SQLite file per site in the state directory; safe for several processes of one host."""
+    """One SQLite file per site in the state directory; safe for several processes of one host.
+
+    Claims are written without waiting for the disk (``synchronous=NORMAL``);
+    the seal waits (``FULL``), and with it every claim before it.
+    """
 
     def __init__(self, path: Path, site: str) -> None:
         self.site = site
@@ -181,7 +324,7 @@ class SqliteSeenStore(SeenStore):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(
             """
             CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID;
@@ -193,57 +336,90 @@ class SqliteSeenStore(SeenStore):
             );
             """
         )
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(batch)")}
+        if "info" not in columns:  # a store of an earlier version
+            self.db.execute("ALTER TABLE batch ADD COLUMN info TEXT NOT NULL DEFAULT '{}'")
 
     def lookup(self, keys: Iterable[str]) -> dict[str, SeenRecord]:
         found: dict[str, SeenRecord] = {}
-        wanted = list(keys)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk in chunks(keys, 500):
             marks = ",".join("?" * len(chunk))
             for key, record in self.db.execute(f"SELECT key, record FROM seen WHERE key IN ({marks})", chunk):
                 found[key] = SeenRecord.from_json(record)
         return found
 
-    def reserve(self, batch: str, records: Mapping[str, SeenRecord], *, force: bool = False) -> set[str]:
+    def reserve(
+        self,
+        batch: str,
+        records: Mapping[str, SeenRecord],
+        *,
+        force: bool = False,
+        info: Mapping[str, Any] | None = None,
+    ) -> set[str]:
         granted: set[str] = set()
-        with self._transaction():
-            self.db.execute(
-                "INSERT OR REPLACE INTO batch VALUES (?, ?, ?, ?)",
-                (batch, socket.gethostname(), os.getpid(), time.time()),
-            )
-            for key, new in records.items():
-                claimed = self.db.execute("SELECT record FROM claim WHERE key = ?", (key,)).fetchone()
-                if claimed and SeenRecord.from_json(claimed[0]).job != new.job:
-                    continue  # another job is writing it right now
-                row = (
-                    None
-                    if force
-                    else self.db.execute("SELECT record FROM seen WHERE key = ?", (key,)).fetchone()
+        for chunk in chunks(records.items()):
+            with self._transaction():
+                raw = self._batch_info(info)
+                meta = json.loads(raw)
+                self.db.execute(
+                    "INSERT INTO batch VALUES (?, ?, ?, ?, ?) ON CONFLICT (batch) DO UPDATE SET "
+                    "claimed_at = excluded.claimed_at",
+                    (batch, meta["host"], meta["pid"], meta["claimed_at"], raw),
                 )
-                if row and not SeenRecord.from_json(row[0]).accepts(new):
-                    continue
-                self.db.execute("INSERT OR REPLACE INTO claim VALUES (?, ?, ?)", (key, batch, new.to_json()))
-                granted.add(key)
+                for key, new in chunk:
+                    claimed = self.db.execute("SELECT record FROM claim WHERE key = ?", (key,)).fetchone()
+                    if claimed and SeenRecord.from_json(claimed[0]).job != new.job:
+                        continue  # another job is writing it right now
+                    row = (
+                        None
+                        if force
+                        else self.db.execute("SELECT record FROM seen WHERE key = ?", (key,)).fetchone()
+                    )
+                    if row and not SeenRecord.from_json(row[0]).accepts(new):
+                        continue
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO claim VALUES (?, ?, ?)", (key, batch, new.to_json())
+                    )
+                    granted.add(key)
         return granted
 
+    def seal(self, batch: str, publication: Publication) -> None:
+        self.db.execute("PRAGMA synchronous=FULL")
+        try:
+            with self._transaction():
+                (raw,) = self.db.execute("SELECT info FROM batch WHERE batch = ?", (batch,)).fetchone()
+                info = {**json.loads(raw), "sealed": asdict(publication)}
+                self.db.execute("UPDATE batch SET info = ? WHERE batch = ?", (json.dumps(info), batch))
+        finally:
+            self.db.execute("PRAGMA synchronous=NORMAL")
+
     def commit(self, batch: str) -> None:
-        with self._transaction():
-            self.db.execute(
-                "INSERT OR REPLACE INTO seen SELECT key, record FROM claim WHERE batch = ?", (batch,)
-            )
-            self._drop(batch)
+        self._settle(batch, commit=True)
 
     def abort(self, batch: str) -> None:
+        self._settle(batch, commit=False)
+
+    def _settle(self, batch: str, *, commit: bool) -> None:
+        while self._settle_chunk(batch, commit):
+            pass
+
+    def _settle_chunk(self, batch: str, commit: bool) -> bool:
+        """Settle up to :data:`SETTLE_CHUNK` claims of ``batch`` at once; True while more are left."""
         with self._transaction():
-            self._drop(batch)
+            rows = self.db.execute(
+                "SELECT key, record FROM claim WHERE batch = ? LIMIT ?", (batch, SETTLE_CHUNK)
+            ).fetchall()
+            if commit:
+                self.db.executemany("INSERT OR REPLACE INTO seen VALUES (?, ?)", rows)
+            self.db.executemany("DELETE FROM claim WHERE key = ?", [(key,) for key, _ in rows])
+            if len(rows) < SETTLE_CHUNK:
+                self.db.execute("DELETE FROM batch WHERE batch = ?", (batch,))
+                return False
+        return True
 
-    def _drop(self, batch: str) -> None:
-        self.db.execute("DELETE FROM claim WHERE batch = ?", (batch,))
-        self.db.execute("DELETE FROM batch WHERE batch = ?", (batch,))
-
-    def pending_batches(self) -> dict[str, tuple[str, int, float]]:
-        rows = self.db.execute("SELECT batch, host, pid, claimed_at FROM batch")
-        return {b: (h, int(p), float(t)) for b, h, p, t in rows}
+    def pending_batches(self) -> dict[str, Pending]:
+        rows = self.db.execute("SELECT batch, host, pid, claimed_at, info FROM batch")
+        return {b: Pending(h, int(p), float(t), json.loads(i)) for b, h, p, t, i in rows}
 
     def reset(self) -> int:
         with self._transaction():
@@ -274,11 +450,19 @@ class _Transaction:
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
-# Atomic claim of a batch's keys: KEYS[1] seen hash, KEYS[2] claim hash, KEYS[3] batch hash,
-# KEYS[4] batches hash; ARGV[1] batch, ARGV[2] "1" to force, ARGV[3] batch info, then key/record pairs.
+# Atomic claim of some of a batch's keys (at most SETTLE_CHUNK a call): KEYS[1] seen hash, KEYS[2]
+# claim hash, KEYS[3] batch hash, KEYS[4] batches hash; ARGV[1] batch, ARGV[2] "1" to force,
+# ARGV[3] batch info (its claimed_at refreshed, the rest kept), then key/record pairs.
 _RESERVE = """
+local info = cjson.decode(ARGV[3])
+local old = redis.call('HGET', KEYS[4], ARGV[1])
+if old then
+  local kept = cjson.decode(old)
+  kept.claimed_at = info.claimed_at
+  info = kept
+end
+redis.call('HSET', KEYS[4], ARGV[1], cjson.encode(info))
 local granted = {}
-redis.call('HSET', KEYS[4], ARGV[1], ARGV[3])
 for i = 4, #ARGV, 2 do
   local key, record = ARGV[i], ARGV[i + 1]
   local new = cjson.decode(record)
@@ -306,22 +490,30 @@ for i = 4, #ARGV, 2 do
 end
 return granted
 """
-# KEYS[1] seen, KEYS[2] claim, KEYS[3] batch hash, KEYS[4] batches; ARGV[1] batch, ARGV[2] "1" to commit
+# Settle some keys of a batch: KEYS[1] seen, KEYS[2] claim, KEYS[3] batch hash; ARGV[1] batch,
+# ARGV[2] "1" to commit (else drop), then the keys (at most SETTLE_CHUNK).
 _SETTLE = """
-local entries = redis.call('HGETALL', KEYS[3])
-for i = 1, #entries, 2 do
-  if ARGV[2] == '1' then redis.call('HSET', KEYS[1], entries[i], entries[i + 1]) end
-  local claim = redis.call('HGET', KEYS[2], entries[i])
-  if claim and cjson.decode(claim).batch == ARGV[1] then redis.call('HDEL', KEYS[2], entries[i]) end
+for i = 3, #ARGV do
+  local key = ARGV[i]
+  local record = redis.call('HGET', KEYS[3], key)
+  if record then
+    if ARGV[2] == '1' then redis.call('HSET', KEYS[1], key, record) end
+    local claim = redis.call('HGET', KEYS[2], key)
+    if claim and cjson.decode(claim).batch == ARGV[1] then redis.call('HDEL', KEYS[2], key) end
+    redis.call('HDEL', KEYS[3], key)
+  end
 end
-redis.call('DEL', KEYS[3])
-redis.call('HDEL', KEYS[4], ARGV[1])
-return #entries / 2
+return #ARGV - 2
 """
 
 
 class RedisSeenStore(SeenStore):
-    """Hashes in one Redis database, shared by every crawler that points at it."""
+    """Hashes in one Redis database, shared by every crawler that points at it.
+
+    No call holds Redis for long: claims and commits go in chunks of at most
+    :data:`SETTLE_CHUNK` keys, so a backfill's 1,000,000-article file never
+    blocks other clients (or hits the client's timeout).
+    """
 
     def __init__(self, url: str, site: str) -> None:
         import redis
@@ -336,42 +528,69 @@ class RedisSeenStore(SeenStore):
             f"{prefix}:batches",
         )
         self._reserve = self.client.register_script(_RESERVE)
-        self._settle = self.client.register_script(_SETTLE)
+        self._settle_script = self.client.register_script(_SETTLE)
 
     def _batch_key(self, batch: str) -> str:
         return f"newscrawl:{self.site}:batch:{batch}"
 
     def lookup(self, keys: Iterable[str]) -> dict[str, SeenRecord]:
-        wanted = list(keys)
-        if not wanted:
-            return {}
-        values = self.client.hmget(self.seen_key, wanted)
-        return {k: SeenRecord.from_json(v) for k, v in zip(wanted, values, strict=True) if v is not None}
+        found: dict[str, SeenRecord] = {}
+        for wanted in chunks(keys):
+            values = self.client.hmget(self.seen_key, wanted)
+            found.update(
+                (k, SeenRecord.from_json(v)) for k, v in zip(wanted, values, strict=True) if v is not None
+            )
+        return found
 
-    def reserve(self, batch: str, records: Mapping[str, SeenRecord], *, force: bool = False) -> set[str]:
-        info = json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "claimed_at": time.time()})
-        args: list[str] = [batch, "1" if force else "0", info]
-        for key, record in records.items():
-            args += [key, record.to_json()]
+    def reserve(
+        self,
+        batch: str,
+        records: Mapping[str, SeenRecord],
+        *,
+        force: bool = False,
+        info: Mapping[str, Any] | None = None,
+    ) -> set[str]:
         keys = [self.seen_key, self.claim_key, self._batch_key(batch), self.batches_key]
-        return {k.decode() if isinstance(k, bytes) else k for k in self._reserve(keys=keys, args=args)}
+        granted: set[str] = set()
+        for chunk in chunks(records.items()):
+            args: list[str] = [batch, "1" if force else "0", self._batch_info(info)]
+            for key, record in chunk:
+                args += [key, record.to_json()]
+            granted.update(
+                k.decode() if isinstance(k, bytes) else k for k in self._reserve(keys=keys, args=args)
+            )
+        return granted
 
-    def _settle_batch(self, batch: str, commit: bool) -> None:
-        keys = [self.seen_key, self.claim_key, self._batch_key(batch), self.batches_key]
-        self._settle(keys=keys, args=[batch, "1" if commit else "0"])
+    def seal(self, batch: str, publication: Publication) -> None:
+        raw = self.client.hget(self.batches_key, batch)
+        info = {**(json.loads(raw) if raw else {}), "sealed": asdict(publication)}
+        self.client.hset(self.batches_key, batch, json.dumps(info))
+
+    def _settle(self, batch: str, *, commit: bool) -> None:
+        while True:
+            # HSCAN returns every key present from start to end at least once, deleted ones or not
+            for chunk in chunks(self.client.hscan_iter(self._batch_key(batch), count=SETTLE_CHUNK)):
+                self._settle_chunk(batch, [k for k, _ in chunk], commit)
+            if not self.client.exists(self._batch_key(batch)):
+                break
+        self.client.hdel(self.batches_key, batch)
+
+    def _settle_chunk(self, batch: str, fields: list[bytes], commit: bool) -> None:
+        keys = [self.seen_key, self.claim_key, self._batch_key(batch)]
+        self._settle_script(keys=keys, args=[batch, "1" if commit else "0", *fields])
 
     def commit(self, batch: str) -> None:
-        self._settle_batch(batch, commit=True)
+        self._settle(batch, commit=True)
 
     def abort(self, batch: str) -> None:
-        self._settle_batch(batch, commit=False)
+        self._settle(batch, commit=False)
 
-    def pending_batches(self) -> dict[str, tuple[str, int, float]]:
+    def pending_batches(self) -> dict[str, Pending]:
         result = {}
         for batch, raw in self.client.hgetall(self.batches_key).items():
             info = json.loads(raw)
             name = batch.decode() if isinstance(batch, bytes) else batch
-            result[name] = (info["host"], int(info["pid"]), float(info["claimed_at"]))
+            result[name] = Pending(info["host"], int(info["pid"]), float(info["claimed_at"]), info)
         return result
 
     def reset(self) -> int:
@@ -416,6 +635,14 @@ class SeenTracker:
         self.job = job
         self.recrawl = recrawl
         self.crawler = crawler  # its stats exist only once the crawl has started
+        #: feeds that take no part in the seen-store (-O snapshots, stdout, remote storages)
+        self.snapshot_feeds = snapshot_feeds(crawler.settings) if crawler is not None else []
+        if self.snapshot_feeds and not recrawl:
+            logger.info(
+                "seen-store: %s written in full: every article found is fetched and written "
+                "(-O writes a complete snapshot; see docs/incremental.md)",
+                ", ".join(self.snapshot_feeds),
+            )
         # what this job looked up, by key_digest(): the modification time an earlier job wrote the
         # article with ("" when it had none), or that no job wrote it; so that a link met again in
         # another source costs no lookup yet can still announce a newer version. 16-byte digests
@@ -446,7 +673,7 @@ class SeenTracker:
 
     def to_skip(self, candidates: Mapping[str, str | None]) -> set[str]:
         """Keys (of ``{key: modified hint}``) already written, unless the hint shows a newer version."""
-        if self.recrawl or not candidates:
+        if self.recrawl or self.snapshot_feeds or not candidates:
             return set()
         from newscrawl.utils.urls import key_digest
 
@@ -504,12 +731,10 @@ class SeenTracker:
         if listed_modified and later(listed_modified, modified):
             self.note_listed(key, listed_modified)
 
-    def batch_id(self, path: str) -> str:
-        """The claim batch of this job's output file ``path`` (recovery checks the file)."""
-        return f"{path}#{self.job}"
-
-    def reserve(self, batch: str, records_by_url: Mapping[str, SeenRecord]) -> set[str]:
-        """Claim the articles of a finished output file; return the URLs that may stay in it."""
+    def reserve(
+        self, batch: str, records_by_url: Mapping[str, SeenRecord], info: Mapping[str, Any] | None = None
+    ) -> set[str]:
+        """Claim articles for the output batch ``batch``; return the URLs that may be written to it."""
         from newscrawl.utils.urls import key_digest, url_key
 
         by_key = {}
@@ -522,7 +747,7 @@ class SeenTracker:
                 modified = listed
                 dated.add(key)
             by_key[key] = SeenRecord(r.url, modified, r.content_hash, self.job)
-        granted = self.store.reserve(batch, by_key, force=self.recrawl)
+        granted = self.store.reserve(batch, by_key, force=self.recrawl, info=info)
         self._inc("recorded", len(granted))
         also = self._also_seen(by_key, granted, dated)
         if also:
@@ -557,6 +782,9 @@ class SeenTracker:
             also.update(dict.fromkeys(aliases.get(key, ()), new))
         return also
 
+    def seal(self, batch: str, publication: Publication) -> None:
+        self.store.seal(batch, publication)
+
     def commit(self, batch: str) -> None:
         self.store.commit(batch)
 
@@ -581,6 +809,22 @@ def sqlite_path(state_dir: str | Path | None, site: str) -> Path:
     """The SQLite file of ``site`` in ``NEWSCRAWL_STATE_DIR`` (unset: :func:`default_state_dir`)."""
     directory = Path(state_dir) if state_dir else default_state_dir()
     return directory.expanduser() / f"seen-{site}.sqlite3"
+
+
+def snapshot_feeds(settings: Any) -> list[str]:
+    """The ``FEEDS`` that take no part in the seen-store: ``-O``/``overwrite`` files, stdout, remote URIs.
+
+    Only the local files :class:`~newscrawl.feedstorage.AtomicFileFeedStorage`
+    appends to (the default feed, ``-o``) are incremental. A job with any
+    other feed skips nothing, so that feed gets every article it finds.
+    """
+    found = []
+    for uri, options in settings.getdict("FEEDS").items():
+        scheme = urlsplit(str(uri)).scheme
+        local = scheme in ("", "file") or len(scheme) == 1  # a Windows drive letter
+        if not local or str(uri) == "-" or (options or {}).get("overwrite"):
+            found.append(str(uri))
+    return found
 
 
 def open_store(setting: str | None, state_dir: str | Path | None, site: str) -> SeenStore:

@@ -158,6 +158,11 @@ REMOTE_CONTROL_ENABLED = False
 EXTENSIONS_BASE = {
     path: order for path, order in _SCRAPY_EXTENSIONS_BASE.items() if not path.endswith(".RemoteControl")
 }
+# Scrapy's feed exporter, with each item claimed in the seen-store before the atomic feed
+# storage writes it (newscrawl/feedstorage.py), in the same place among the extensions.
+EXTENSIONS_BASE["newscrawl.feedstorage.FeedExporter"] = EXTENSIONS_BASE.pop(
+    "scrapy.extensions.feedexport.FeedExporter"
+)
 
 # ---------------------------------------------------------------------------
 # Browser rendering (newscrawl/browser.py; docs/settings.md#browser-rendering).

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import socket
+import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +20,16 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
-from newscrawl.seen import RedisSeenStore, SeenRecord, SeenStore, SeenTracker, SqliteSeenStore, open_store
+from newscrawl.seen import (
+    Publication,
+    RedisSeenStore,
+    SeenRecord,
+    SeenStore,
+    SeenTracker,
+    SqliteSeenStore,
+    open_store,
+    process_start,
+)
 from newscrawl.seen import main as seen_main
 from newscrawl.utils.urls import url_key
 from tests.conftest import RedisServer, free_port
@@ -81,18 +93,61 @@ def test_force_rewrites_unchanged_articles_but_respects_claims(store: SeenStore)
     assert granted == {"a"}
 
 
-def test_recovery_commits_batches_whose_file_exists_and_drops_the_others(
+def test_recovery_commits_only_batches_whose_sealed_content_is_in_the_final_file(
     store: SeenStore, tmp_path: Path
 ) -> None:
-    done, lost = tmp_path / "done.jsonl", tmp_path / "lost.jsonl"
-    done.write_text("{}\n")
-    store.reserve(f"{done}#dead", {"a": rec("A", job="dead")})
-    store.reserve(f"{lost}#dead", {"b": rec("B", job="dead")})
+    content = b'{"url": "A"}\n'
+    done = tmp_path / "done.jsonl"  # renamed: the part file is gone, its bytes are in the file
+    done.write_bytes(b'{"url": "old"}\n' + content)
+    store.reserve("done-part", {"a": rec("A", job="dead")}, info={"part": str(tmp_path / ".done-part")})
+    store.seal("done-part", publication(tmp_path / ".done-part", done, 15, content))
+    # the final file existed before the job (-o): sealed, but its part file was never renamed
+    stale = tmp_path / "stale.jsonl"
+    stale.write_bytes(b'{"url": "old"}\n')
+    part = tmp_path / ".stale-part"
+    part.write_bytes(b'{"url": "old"}\n' + content)
+    store.reserve("stale-part", {"b": rec("B", job="dead")}, info={"part": str(part)})
+    store.seal("stale-part", publication(part, stale, 15, content))
+    # claimed, killed before the seal
+    store.reserve("unsealed", {"c": rec("C", job="dead")}, info={"part": str(tmp_path / ".x")})
+    # sealed, renamed, then the file was replaced by another (-O) job: its bytes are not there
+    replaced = tmp_path / "replaced.jsonl"
+    replaced.write_bytes(b'{"url": "other"}\n')
+    store.reserve("replaced", {"d": rec("D", job="dead")}, info={"part": str(tmp_path / ".r")})
+    store.seal("replaced", publication(tmp_path / ".r", replaced, 0, content))
     # pretend a crashed process (a pid that does not exist) held the claims
     set_claim_owner(store, pid=2**22 + 12345)
-    assert store.recover(foreign_timeout=3600) == (1, 1, 0)
-    assert set(store.lookup(["a", "b"])) == {"a"}
+    assert store.recover(foreign_timeout=3600) == (1, 3, 0)
+    assert set(store.lookup(["a", "b", "c", "d"])) == {"a"}
     assert store.pending_batches() == {}
+    assert not part.exists()  # the dead job's own part file, recorded with its claims
+
+
+def publication(part: Path, target: Path, offset: int, content: bytes) -> Publication:
+    return Publication(str(part), str(target), offset, len(content), hashlib.sha256(content).hexdigest())
+
+
+def test_a_claim_of_an_earlier_version_without_a_seal_is_dropped(tmp_path: Path) -> None:
+    """A store of an earlier version (no info column): its pending batch is dropped, never committed."""
+    path = tmp_path / "seen-rfi.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE TABLE seen (key TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE claim (key TEXT PRIMARY KEY, batch TEXT NOT NULL, record TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE batch (batch TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL,
+                            claimed_at REAL NOT NULL);
+        """
+    )
+    target = tmp_path / "o.jsonl"
+    target.write_text("{}\n")  # exists: the old recovery would have committed
+    db.execute("INSERT INTO claim VALUES ('a', ?, ?)", (f"{target}#j", rec("A", job="j").to_json()))
+    db.execute("INSERT INTO batch VALUES (?, ?, ?, ?)", (f"{target}#j", socket.gethostname(), 2**22 + 7, 0.0))
+    db.commit()
+    db.close()
+    store = SqliteSeenStore(path, "rfi")
+    assert store.recover() == (0, 1, 0)
+    assert store.lookup(["a"]) == {}
 
 
 def set_claim_owner(store: SeenStore, **changes: Any) -> None:
@@ -109,8 +164,9 @@ def set_claim_owner(store: SeenStore, **changes: Any) -> None:
 def test_recovery_leaves_live_claims_alone(store: SeenStore, tmp_path: Path) -> None:
     store.reserve(f"{tmp_path / 'x.jsonl'}#live", {"a": rec("A", job="live")})
     assert store.recover(foreign_timeout=3600) == (0, 0, 0)
-    ((host, pid, _),) = store.pending_batches().values()
+    ((host, pid, _, info),) = store.pending_batches().values()
     assert (host, pid) == (socket.gethostname(), os.getpid())
+    assert info["start"] == process_start(os.getpid())
 
 
 def test_claims_of_another_host_are_given_up_after_the_timeout_only(
@@ -207,8 +263,7 @@ ALIAS = "https://www.rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20240227-old-title"
 
 def write(tracker: SeenTracker, path: Path, url: str, content_hash: str = "h1") -> set[str]:
     """The feed storage's steps for one output file holding the article ``url`` (read at PAGE_TIME)."""
-    batch = tracker.batch_id(str(path))
-    path.touch()
+    batch = str(path)
     granted = tracker.reserve(batch, {url: SeenRecord(url, PAGE_TIME, content_hash, "")})
     tracker.commit(batch)
     return granted
@@ -398,3 +453,37 @@ def test_cli_reports_an_unreachable_store_in_one_line(
         f"python -m newscrawl.seen: NEWSCRAWL_SEEN_STORE={url!r}: the seen-store cannot be opened: "
         f"Error 111 connecting to 127.0.0.1:{url.split(':')[2].split('/')[0]}. Connection refused."
     ]
+
+
+def test_a_large_batch_is_claimed_and_committed_in_bounded_calls(redis_server: RedisServer) -> None:
+    """200,000 claims of one file: Redis keeps answering other clients, and every claim is committed.
+
+    One script call for all of them blocked Redis ~3 s for 300,000 (~500,000: past the client's timeout).
+    """
+    redis_server.flush()
+    store = RedisSeenStore(redis_server.url, "rfi")
+    count = 200_000
+    records = {f"k{i}": rec(f"U{i}") for i in range(count)}
+    other = RedisSeenStore(redis_server.url, "rfi").client
+    waits: list[float] = []
+    done = threading.Event()
+
+    def ping() -> None:
+        while not done.is_set():
+            t = time.monotonic()
+            other.ping()
+            waits.append(time.monotonic() - t)
+            time.sleep(0.01)
+
+    pinger = threading.Thread(target=ping)
+    pinger.start()
+    try:
+        assert len(store.reserve("big#job1", records)) == count
+        store.commit("big#job1")
+    finally:
+        done.set()
+        pinger.join()
+    assert store.count() == count
+    assert store.pending_batches() == {}
+    assert store.client.hlen(store.claim_key) == 0
+    assert max(waits) < 0.5, f"another client waited {max(waits):.2f} s"

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from newscrawl.editions import url_date
+from newscrawl.items import FIELD_NAMES
 from newscrawl.utils.urls import decoded_path
 from tests.conftest import (
     OFFLINE_SETTINGS,
@@ -25,6 +26,7 @@ from tests.conftest import (
     Served,
     article_fixtures,
     crawl_env,
+    read_jsonl,
     run_crawl,
     serve,
 )
@@ -308,3 +310,125 @@ def test_jobdir_pause_and_resume(tmp_path: Path) -> None:
     assert int(kept.group(1)) >= len(ALL_URLS) - len(paused) - 3  # at most 3 were out at the pause
     items = complete_items(tmp_path / "output")
     assert sorted(i["url"] for i in items) == ALL_URLS
+
+
+# -- feed formats and -O: every Scrapy format is published, a rerun loses nothing --------------------
+
+
+def read_feed(path: Path) -> list[dict[str, Any]]:
+    """A complete feed file of any Scrapy format, parsed by the format's own reader."""
+    from tests.test_feedstorage import read_feed as parse
+
+    fmt = path.suffix.lstrip(".")
+    return parse(path, {"jsonl": "jsonlines"}.get(fmt, fmt))
+
+
+@pytest.mark.parametrize(
+    "files",
+    [("x.json",), ("x.csv",), ("x.xml",), ("x.jl", "x.marshal", "x.pickle")],
+    ids=["json", "csv", "xml", "jl-marshal-pickle"],
+)
+def test_O_writes_complete_valid_files_in_every_format_and_a_rerun_loses_nothing(
+    tmp_path: Path, files: tuple[str, ...]
+) -> None:
+    site = copy_snapshot(tmp_path)
+    with serve(site, tmp_path / "requests.jsonl") as served:
+        for _ in range(2):
+            result = crawl(tmp_path, served, *(a for f in files for a in ("-O", str(tmp_path / f))))
+            for name in files:
+                items = read_feed(tmp_path / name)
+                assert sorted(i["url"] for i in items) == ALL_URLS, name
+                assert f"Stored {name.split('.')[1]} feed ({len(ALL_URLS)} items) in: {tmp_path / name}" in (
+                    result.stderr
+                )
+            assert "Traceback" not in result.stderr
+    assert not list(tmp_path.glob(".*.part-*"))
+    xml = (tmp_path / "x.xml").read_bytes() if "x.xml" in files else b""
+    assert not xml or xml.startswith(b'<?xml version="1.0" encoding="utf-8"?>\n<items>\n<item><url>')
+
+
+def test_o_csv_appends_new_rows_under_the_one_header(tmp_path: Path) -> None:
+    site = copy_snapshot(tmp_path)
+    target = tmp_path / "europe.csv"
+    with serve(site, tmp_path / "requests.jsonl") as served:
+        crawl(tmp_path, served, "-o", str(target))
+        crawl(tmp_path, served, "-o", str(target))
+        assert sorted(i["url"] for i in read_feed(target)) == ALL_URLS
+        new_url = add_article(site)
+        crawl(tmp_path, served, "-o", str(target))
+    rows = read_feed(target)
+    assert sorted(i["url"] for i in rows) == sorted([*ALL_URLS, new_url])
+    assert list(rows[0]) == list(FIELD_NAMES)
+    assert target.read_text("utf-8").count("url,site,") == 1
+
+
+def test_o_json_that_has_content_is_refused_at_start(tmp_path: Path) -> None:
+    site = copy_snapshot(tmp_path)
+    target = tmp_path / "europe.json"
+    with serve(site, tmp_path / "requests.jsonl") as served:
+        crawl(tmp_path, served, "-o", str(target))
+        before = target.read_bytes()
+        mark = len(served.paths())
+        result = run_crawl("rfi_cn", "-a", f"base_url={served.url}", "-o", str(target), cwd=tmp_path)
+        assert article_requests(served, mark) == []
+    assert target.read_bytes() == before
+    assert len(json.loads(before)) == len(ALL_URLS)
+    assert (
+        f"ERROR: -o {target}: a JSON file holds one document and {target} already has one; appending "
+        f"would make it invalid. Use -O {target}"
+    ) in result.stderr
+    assert "'finish_reason': 'feed_not_appendable'" in result.stderr
+    assert "'newscrawl/feed_store_failed': 1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+README_O = ("-a", "sections=欧洲", "-a", "sources=section")
+
+
+def test_the_readme_O_command_twice_keeps_every_article(tmp_path: Path) -> None:
+    """The README's `-O europe.jsonl -a sections=欧洲 -a sources=section`, twice: a full snapshot each run."""
+    site = copy_snapshot(tmp_path)
+    target = tmp_path / "europe.jsonl"
+    europe = sorted(f["url"] for f in CN if f["expected"]["section"] == "欧洲")
+    assert europe
+    with serve(site, tmp_path / "requests.jsonl") as served:
+        crawl(tmp_path, served, "-O", str(target), *README_O)
+        assert sorted(i["url"] for i in read_jsonl(target)) == europe
+        second = crawl(tmp_path, served, "-O", str(target), *README_O)
+        assert sorted(i["url"] for i in read_jsonl(target)) == europe
+        # a later incremental run still writes them: a snapshot records nothing
+        crawl(tmp_path, served)
+    assert "-O writes a complete snapshot" in second.stderr
+    assert sorted(i["url"] for i in complete_items(tmp_path / "output")) == ALL_URLS
+
+
+def test_two_concurrent_O_jobs_on_one_store_leave_a_complete_file(tmp_path: Path) -> None:
+    site = copy_snapshot(tmp_path)
+    target = tmp_path / "all.jsonl"
+    with serve(site, tmp_path / "requests.jsonl", delay=0.05) as served:
+        processes = [start_crawl(tmp_path, served, "-O", str(target)) for _ in range(2)]
+        for process in processes:
+            _, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err[-3000:]
+    assert sorted(i["url"] for i in read_jsonl(target)) == ALL_URLS
+
+
+def test_closespider_itemcount_is_the_number_written_and_the_rest_come_next_time(tmp_path: Path) -> None:
+    site = copy_snapshot(tmp_path)
+    target = tmp_path / "c.jsonl"
+    with serve(site, tmp_path / "requests.jsonl") as served:
+        first = crawl(tmp_path, served, "-o", str(target), "-s", "CLOSESPIDER_ITEMCOUNT=3")
+        assert len(read_jsonl(target)) == 3
+        assert "Stored jsonl feed (3 items)" in first.stderr
+        crawl(tmp_path, served, "-o", str(target))
+    assert sorted(i["url"] for i in read_jsonl(target)) == ALL_URLS  # each once
+
+
+def test_stdout_feed_writes_every_article_each_run(tmp_path: Path) -> None:
+    """`-o -` cannot confirm what was received: it takes no part in the seen-store."""
+    site = copy_snapshot(tmp_path)
+    with serve(site, tmp_path / "requests.jsonl") as served:
+        for _ in range(2):
+            result = run_crawl("rfi_cn", "-a", f"base_url={served.url}", "-o", "-:jsonlines", cwd=tmp_path)
+            assert result.returncode == 0, result.stderr[-3000:]
+            assert sorted(json.loads(line)["url"] for line in result.stdout.splitlines()) == ALL_URLS
