@@ -209,6 +209,8 @@ class SeenStore(ABC):
     """Per-site store of written-out articles."""
 
     site: str
+    #: when this process last wrote each batch's record (:meth:`_batch_info`)
+    _touched: dict[str, float]
 
     @abstractmethod
     def lookup(self, keys: Iterable[str]) -> dict[str, SeenRecord]:
@@ -258,11 +260,14 @@ class SeenStore(ABC):
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         pass
 
-    def _batch_info(self, info: Mapping[str, Any] | None) -> str:
+    def _batch_info(self, batch: str, info: Mapping[str, Any] | None) -> str:
+        """The batch's record as JSON; "" when this process wrote it less than 10 s ago (kept as is)."""
+        now = time.time()
+        if now - self._touched.get(batch, 0.0) < 10:
+            return ""
+        self._touched[batch] = now
         host, pid, start = this_process()
-        return json.dumps(
-            {"host": host, "pid": pid, "claimed_at": time.time(), "start": start, **(info or {})}
-        )
+        return json.dumps({"host": host, "pid": pid, "claimed_at": now, "start": start, **(info or {})})
 
     def recover(
         self, landed: Callable[[Mapping[str, Any]], bool] = publication_landed, *, foreign_timeout: float = 0
@@ -321,6 +326,7 @@ class SqliteSeenStore(SeenStore):
     def __init__(self, path: Path, site: str) -> None:
         self.site = site
         self.path = path
+        self._touched = {}
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -359,13 +365,14 @@ class SqliteSeenStore(SeenStore):
         granted: set[str] = set()
         for chunk in chunks(records.items()):
             with self._transaction():
-                raw = self._batch_info(info)
-                meta = json.loads(raw)
-                self.db.execute(
-                    "INSERT INTO batch VALUES (?, ?, ?, ?, ?) ON CONFLICT (batch) DO UPDATE SET "
-                    "claimed_at = excluded.claimed_at",
-                    (batch, meta["host"], meta["pid"], meta["claimed_at"], raw),
-                )
+                raw = self._batch_info(batch, info)
+                if raw:
+                    meta = json.loads(raw)
+                    self.db.execute(
+                        "INSERT INTO batch VALUES (?, ?, ?, ?, ?) ON CONFLICT (batch) DO UPDATE SET "
+                        "claimed_at = excluded.claimed_at",
+                        (batch, meta["host"], meta["pid"], meta["claimed_at"], raw),
+                    )
                 for key, new in chunk:
                     claimed = self.db.execute("SELECT record FROM claim WHERE key = ?", (key,)).fetchone()
                     if claimed and SeenRecord.from_json(claimed[0]).job != new.job:
@@ -400,6 +407,7 @@ class SqliteSeenStore(SeenStore):
         self._settle(batch, commit=False)
 
     def _settle(self, batch: str, *, commit: bool) -> None:
+        self._touched.pop(batch, None)
         while self._settle_chunk(batch, commit):
             pass
 
@@ -452,16 +460,18 @@ class _Transaction:
 
 # Atomic claim of some of a batch's keys (at most SETTLE_CHUNK a call): KEYS[1] seen hash, KEYS[2]
 # claim hash, KEYS[3] batch hash, KEYS[4] batches hash; ARGV[1] batch, ARGV[2] "1" to force,
-# ARGV[3] batch info (its claimed_at refreshed, the rest kept), then key/record pairs.
+# ARGV[3] batch info (its claimed_at refreshed, the rest kept; "": leave it), then key/record pairs.
 _RESERVE = """
-local info = cjson.decode(ARGV[3])
-local old = redis.call('HGET', KEYS[4], ARGV[1])
-if old then
-  local kept = cjson.decode(old)
-  kept.claimed_at = info.claimed_at
-  info = kept
+if ARGV[3] ~= '' then
+  local info = cjson.decode(ARGV[3])
+  local old = redis.call('HGET', KEYS[4], ARGV[1])
+  if old then
+    local kept = cjson.decode(old)
+    kept.claimed_at = info.claimed_at
+    info = kept
+  end
+  redis.call('HSET', KEYS[4], ARGV[1], cjson.encode(info))
 end
-redis.call('HSET', KEYS[4], ARGV[1], cjson.encode(info))
 local granted = {}
 for i = 4, #ARGV, 2 do
   local key, record = ARGV[i], ARGV[i + 1]
@@ -519,6 +529,7 @@ class RedisSeenStore(SeenStore):
         import redis
 
         self.site = site
+        self._touched = {}
         self.client: Any = redis.Redis.from_url(url)
         self.client.ping()
         prefix = f"newscrawl:{site}"
@@ -553,7 +564,7 @@ class RedisSeenStore(SeenStore):
         keys = [self.seen_key, self.claim_key, self._batch_key(batch), self.batches_key]
         granted: set[str] = set()
         for chunk in chunks(records.items()):
-            args: list[str] = [batch, "1" if force else "0", self._batch_info(info)]
+            args: list[str] = [batch, "1" if force else "0", self._batch_info(batch, info)]
             for key, record in chunk:
                 args += [key, record.to_json()]
             granted.update(
@@ -567,6 +578,7 @@ class RedisSeenStore(SeenStore):
         self.client.hset(self.batches_key, batch, json.dumps(info))
 
     def _settle(self, batch: str, *, commit: bool) -> None:
+        self._touched.pop(batch, None)
         while True:
             # HSCAN returns every key present from start to end at least once, deleted ones or not
             for chunk in chunks(self.client.hscan_iter(self._batch_key(batch), count=SETTLE_CHUNK)):
