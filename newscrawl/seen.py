@@ -269,6 +269,13 @@ class SeenStore(ABC):
         host, pid, start = this_process()
         return json.dumps({"host": host, "pid": pid, "claimed_at": now, "start": start, **(info or {})})
 
+    def _sealed_info(self, raw: str | bytes | None, batch: str, publication: Publication) -> dict[str, Any]:
+        """The batch's record with the seal; a new one if another host gave up its claims meanwhile."""
+        if raw is None:
+            self._touched.pop(batch, None)
+            raw = self._batch_info(batch, {"part": publication.part, "target": publication.target})
+        return {**json.loads(raw), "sealed": asdict(publication)}
+
     def recover(
         self, landed: Callable[[Mapping[str, Any]], bool] = publication_landed, *, foreign_timeout: float = 0
     ) -> Recovery:
@@ -394,9 +401,12 @@ class SqliteSeenStore(SeenStore):
         self.db.execute("PRAGMA synchronous=FULL")
         try:
             with self._transaction():
-                (raw,) = self.db.execute("SELECT info FROM batch WHERE batch = ?", (batch,)).fetchone()
-                info = {**json.loads(raw), "sealed": asdict(publication)}
-                self.db.execute("UPDATE batch SET info = ? WHERE batch = ?", (json.dumps(info), batch))
+                row = self.db.execute("SELECT info FROM batch WHERE batch = ?", (batch,)).fetchone()
+                info = self._sealed_info(row[0] if row else None, batch, publication)
+                self.db.execute(
+                    "INSERT OR REPLACE INTO batch VALUES (?, ?, ?, ?, ?)",
+                    (batch, info["host"], info["pid"], info["claimed_at"], json.dumps(info)),
+                )
         finally:
             self.db.execute("PRAGMA synchronous=NORMAL")
 
@@ -573,8 +583,7 @@ class RedisSeenStore(SeenStore):
         return granted
 
     def seal(self, batch: str, publication: Publication) -> None:
-        raw = self.client.hget(self.batches_key, batch)
-        info = {**(json.loads(raw) if raw else {}), "sealed": asdict(publication)}
+        info = self._sealed_info(self.client.hget(self.batches_key, batch), batch, publication)
         self.client.hset(self.batches_key, batch, json.dumps(info))
 
     def _settle(self, batch: str, *, commit: bool) -> None:

@@ -487,3 +487,17 @@ def test_a_large_batch_is_claimed_and_committed_in_bounded_calls(redis_server: R
     assert store.pending_batches() == {}
     assert store.client.hlen(store.claim_key) == 0
     assert max(waits) < 0.5, f"another client waited {max(waits):.2f} s"
+
+
+def test_a_batch_whose_claims_were_given_up_can_still_be_sealed_and_committed(
+    store: SeenStore, tmp_path: Path
+) -> None:
+    """Another host gave up this (slow) job's claims: its file is still published, nothing raises."""
+    store.reserve("slow-part", {"a": rec("A", job="slow")}, info={"part": "slow-part"})
+    store.abort("slow-part")  # what the other host's recovery does
+    store.seal("slow-part", publication(tmp_path / "slow-part", tmp_path / "o.jsonl", 0, b"x"))
+    ((host, pid, _, info),) = store.pending_batches().values()
+    assert (host, pid, info["sealed"]["offset"]) == (socket.gethostname(), os.getpid(), 0)
+    store.commit("slow-part")
+    assert store.pending_batches() == {}
+    assert store.lookup(["a"]) == {}  # given up: the next job may write it again, nothing is lost
