@@ -216,7 +216,6 @@ class SeenStore(ABC):
     def lookup(self, keys: Iterable[str]) -> dict[str, SeenRecord]:
         """The records of those keys that are seen (committed)."""
 
-    @abstractmethod
     def reserve(
         self,
         batch: str,
@@ -233,6 +232,16 @@ class SeenStore(ABC):
         recovery, beside this process's host, pid and start time and the time
         of the claim.
         """
+        granted: set[str] = set()
+        for chunk in chunks(records.items()):
+            granted |= self._reserve_chunk(batch, chunk, force, self._batch_info(batch, info))
+        return granted
+
+    @abstractmethod
+    def _reserve_chunk(
+        self, batch: str, chunk: list[tuple[str, SeenRecord]], force: bool, info: str
+    ) -> set[str]:
+        """Claim at most :data:`SETTLE_CHUNK` keys at once; ``info``: the batch's record ("": keep it)."""
 
     @abstractmethod
     def seal(self, batch: str, publication: Publication) -> None:
@@ -361,40 +370,31 @@ class SqliteSeenStore(SeenStore):
                 found[key] = SeenRecord.from_json(record)
         return found
 
-    def reserve(
-        self,
-        batch: str,
-        records: Mapping[str, SeenRecord],
-        *,
-        force: bool = False,
-        info: Mapping[str, Any] | None = None,
+    def _reserve_chunk(
+        self, batch: str, chunk: list[tuple[str, SeenRecord]], force: bool, info: str
     ) -> set[str]:
         granted: set[str] = set()
-        for chunk in chunks(records.items()):
-            with self._transaction():
-                raw = self._batch_info(batch, info)
-                if raw:
-                    meta = json.loads(raw)
-                    self.db.execute(
-                        "INSERT INTO batch VALUES (?, ?, ?, ?, ?) ON CONFLICT (batch) DO UPDATE SET "
-                        "claimed_at = excluded.claimed_at",
-                        (batch, meta["host"], meta["pid"], meta["claimed_at"], raw),
-                    )
-                for key, new in chunk:
-                    claimed = self.db.execute("SELECT record FROM claim WHERE key = ?", (key,)).fetchone()
-                    if claimed and SeenRecord.from_json(claimed[0]).job != new.job:
-                        continue  # another job is writing it right now
-                    row = (
-                        None
-                        if force
-                        else self.db.execute("SELECT record FROM seen WHERE key = ?", (key,)).fetchone()
-                    )
-                    if row and not SeenRecord.from_json(row[0]).accepts(new):
-                        continue
-                    self.db.execute(
-                        "INSERT OR REPLACE INTO claim VALUES (?, ?, ?)", (key, batch, new.to_json())
-                    )
-                    granted.add(key)
+        with self._transaction():
+            if info:
+                meta = json.loads(info)
+                self.db.execute(
+                    "INSERT INTO batch VALUES (?, ?, ?, ?, ?) ON CONFLICT (batch) DO UPDATE SET "
+                    "claimed_at = excluded.claimed_at",
+                    (batch, meta["host"], meta["pid"], meta["claimed_at"], info),
+                )
+            for key, new in chunk:
+                claimed = self.db.execute("SELECT record FROM claim WHERE key = ?", (key,)).fetchone()
+                if claimed and SeenRecord.from_json(claimed[0]).job != new.job:
+                    continue  # another job is writing it right now
+                row = (
+                    None
+                    if force
+                    else self.db.execute("SELECT record FROM seen WHERE key = ?", (key,)).fetchone()
+                )
+                if row and not SeenRecord.from_json(row[0]).accepts(new):
+                    continue
+                self.db.execute("INSERT OR REPLACE INTO claim VALUES (?, ?, ?)", (key, batch, new.to_json()))
+                granted.add(key)
         return granted
 
     def seal(self, batch: str, publication: Publication) -> None:
@@ -563,24 +563,14 @@ class RedisSeenStore(SeenStore):
             )
         return found
 
-    def reserve(
-        self,
-        batch: str,
-        records: Mapping[str, SeenRecord],
-        *,
-        force: bool = False,
-        info: Mapping[str, Any] | None = None,
+    def _reserve_chunk(
+        self, batch: str, chunk: list[tuple[str, SeenRecord]], force: bool, info: str
     ) -> set[str]:
         keys = [self.seen_key, self.claim_key, self._batch_key(batch), self.batches_key]
-        granted: set[str] = set()
-        for chunk in chunks(records.items()):
-            args: list[str] = [batch, "1" if force else "0", self._batch_info(batch, info)]
-            for key, record in chunk:
-                args += [key, record.to_json()]
-            granted.update(
-                k.decode() if isinstance(k, bytes) else k for k in self._reserve(keys=keys, args=args)
-            )
-        return granted
+        args: list[str] = [batch, "1" if force else "0", info]
+        for key, record in chunk:
+            args += [key, record.to_json()]
+        return {k.decode() if isinstance(k, bytes) else k for k in self._reserve(keys=keys, args=args)}
 
     def seal(self, batch: str, publication: Publication) -> None:
         info = self._sealed_info(self.client.hget(self.batches_key, batch), batch, publication)
