@@ -50,7 +50,7 @@ def default_state_dir() -> Path:
 
 #: claims moved to seen records (or dropped) per store call: a 1,000,000-article file never
 #: holds the store (a Redis script, an SQLite write transaction) for more than milliseconds
-SETTLE_CHUNK = 2000
+SETTLE_CHUNK = 500
 
 
 class Recovery(NamedTuple):
