@@ -414,3 +414,18 @@ def test_recovery_does_not_commit_when_the_final_file_was_only_there_before(
     tracker = SeenTracker(open_test_store("sqlite", state), "next")
     assert tracker.to_skip({url_key(item(10)["url"]): None}) == set()  # fetched again
     assert target.read_bytes() == line(0)
+
+
+def test_a_refused_article_still_gets_the_later_time_its_fetch_saw(
+    tmp_path: Path, tracker: SeenTracker
+) -> None:
+    """Unchanged, fetched again for a later sitemap time: not written, that time recorded with the file."""
+    export(storage(tmp_path / "one.jsonl", tracker), [item("a")])
+    second = SeenTracker(tracker.store, "job2")
+    lastmod = "2024-03-01T00:00:00+00:00"
+    second.note_fetch(item("a")["url"], item("a")["url"], lastmod, item("a")["published"])
+    assert export(storage(tmp_path / "two.jsonl", second), [item("a")]) == []
+    key = url_key(item("a")["url"])
+    assert tracker.store.lookup([key])[key].modified == lastmod
+    assert tracker.store.pending_batches() == {}
+    assert (tmp_path / "two.jsonl").read_bytes() == b""
