@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 from scrapy import Spider
@@ -53,6 +54,7 @@ from scrapy.extensions.feedexport import ItemFilter
 from w3lib.url import file_uri_to_path
 
 from newscrawl.rights import write_sidecar
+from newscrawl.params import SettingError
 from newscrawl.seen import Publication, SeenRecord, SeenTracker, process_running, this_process
 
 logger = logging.getLogger(__name__)
@@ -284,8 +286,10 @@ class FeedExporter(ScrapyFeedExporter):
     - Each item is claimed by an :class:`AtomicFileFeedStorage` before it is
       exported to it, so refused items are never written, in any format, and
       the "Stored N items" count is what the file holds.
-    - An ``-o`` JSON or XML file that already has content is refused at
-      start (finish reason ``feed_not_appendable``), before any request.
+    - An ``-o`` JSON or XML file that already has content is refused before
+      the crawl starts (:class:`~newscrawl.params.SettingError`: one line,
+      exit status 1); one whose name has placeholders when it opens, before
+      any request (finish reason ``feed_not_appendable``).
     - With ``CLOSESPIDER_ITEMCOUNT``, items that finish after the limit was
       reached (in flight when it closed the spider) are not exported, so
       the output holds exactly that many; they are not recorded as seen either.
@@ -295,6 +299,12 @@ class FeedExporter(ScrapyFeedExporter):
         super().__init__(crawler)
         self.item_limit = crawler.settings.getint("CLOSESPIDER_ITEMCOUNT", 0)
         self.items_seen = 0
+        for uri, options in self.feeds.items():
+            if "%" in uri or urlsplit(uri).scheme not in ("", "file"):
+                continue  # a name known once the feed opens: checked then (open_spider)
+            reason = AtomicFileFeedStorage(uri, feed_options=options).cannot_append()
+            if reason:  # bad input, refused before the crawl starts: one line, exit status 1
+                raise SettingError(reason)
 
     def open_spider(self, spider: Spider) -> None:
         super().open_spider(spider)

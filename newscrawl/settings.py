@@ -143,6 +143,7 @@ NEWSCRAWL_FAILING_FINISH_REASONS = [
     "seen_store_failed",
     "feed_store_failed",
     "robots_txt_unreachable",
+    "feed_not_appendable",  # an -o JSON/XML file with content named by placeholders (feedstorage.py)
 ]
 
 # Logging: dropped items are logged by URL and reason, not dumped whole.

@@ -373,16 +373,28 @@ def test_o_json_that_has_content_is_refused_at_start(tmp_path: Path) -> None:
         before = target.read_bytes()
         mark = len(served.paths())
         result = run_crawl("rfi_cn", "-a", f"base_url={served.url}", "-o", str(target), cwd=tmp_path)
+        assert served.paths()[mark:] == []  # no request at all
+        # a name with placeholders is known when the feed opens: refused then, before any request
+        named = tmp_path / "rfi_cn.json"
+        named.write_bytes(before)
+        placeholder = run_crawl(
+            "rfi_cn", "-a", f"base_url={served.url}", "-o", str(tmp_path / "%(name)s.json"), cwd=tmp_path
+        )
         assert article_requests(served, mark) == []
     assert target.read_bytes() == before
+    assert named.read_bytes() == before
     assert len(json.loads(before)) == len(ALL_URLS)
+    assert result.returncode == 1  # bad input at start
     assert (
-        f"ERROR: -o {target}: a JSON file holds one document and {target} already has one; appending "
-        f"would make it invalid. Use -O {target}"
+        f"ERROR: rfi_cn: bad setting: -o {target}: a JSON file holds one document and {target} already "
+        f"has one; appending would make it invalid. Use -O {target}"
     ) in result.stderr
-    assert "'finish_reason': 'feed_not_appendable'" in result.stderr
-    assert "'newscrawl/feed_store_failed': 1" in result.stderr
     assert "Traceback" not in result.stderr
+    assert placeholder.returncode == 3, placeholder.stderr[-2000:]
+    assert f"ERROR: -o {named}: a JSON file holds one document" in placeholder.stderr
+    assert "'finish_reason': 'feed_not_appendable'" in placeholder.stderr
+    assert "'newscrawl/feed_store_failed': 1" in placeholder.stderr
+    assert "Traceback" not in placeholder.stderr
 
 
 README_O = ("-a", "sections=欧洲", "-a", "sources=section")
