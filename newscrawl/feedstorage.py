@@ -165,7 +165,7 @@ class AtomicFileFeedStorage:
             self.claimed += 1
             return True
         self.refused += 1
-        self._inc("newscrawl/seen_store/written_elsewhere")
+        self._stats().inc_value("newscrawl/seen_store/written_elsewhere")
         return False
 
     def store(self, file: IO[bytes]) -> None:
@@ -186,7 +186,7 @@ class AtomicFileFeedStorage:
                 self.tracker.abort(self.batch)
             for leftover in (self.part, Path(f"{self.part}.a")):
                 leftover.unlink(missing_ok=True)
-            self._inc(STORE_FAILED_STAT)
+            self._stats().inc_value(STORE_FAILED_STAT)
             logger.error("feed %s not written: %s", self.target, exc)
             raise
         if claims:
@@ -194,9 +194,10 @@ class AtomicFileFeedStorage:
             self.tracker.commit(self.batch)
         write_sidecar(self.target, self.crawler, append=self.append)  # <feed>.rights.json
 
-    def _inc(self, key: str) -> None:
-        if self.crawler is not None and self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key)
+    def _stats(self) -> Any:
+        """The crawl's stats collector (a stand-in that counts nothing without one)."""
+        stats = getattr(self.crawler, "stats", None)
+        return stats if stats is not None else _NO_STATS
 
     def _step(self, name: str) -> None:
         """A step of the publish is done (tests stop the process here to check each crash window)."""
@@ -260,6 +261,14 @@ class AtomicFileFeedStorage:
                 f"-o {self.target}: its columns ({header.strip().decode(errors='replace')}) are not "
                 f"this feed's ({mine.strip().decode(errors='replace')}); write another file"
             )
+
+
+class _NoStats:
+    def inc_value(self, key: str, count: int = 1) -> None:
+        pass
+
+
+_NO_STATS = _NoStats()
 
 
 def _size(path: Path) -> int:
