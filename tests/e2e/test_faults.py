@@ -504,8 +504,9 @@ def test_redis_gone_mid_run_fails_the_job(tmp_path: Path) -> None:
         serve(SNAPSHOT, tmp_path / "requests.jsonl", delay=1.0) as served,
         ThreadPoolExecutor(1) as pool,
     ):
+        # -o: an -O file is a snapshot, which consults no seen-store while crawling
         crawl = pool.submit(
-            run_crawl, "rfi_cn", "-a", f"base_url={served.url}", "-O", str(tmp_path / "o.jsonl"),
+            run_crawl, "rfi_cn", "-a", f"base_url={served.url}", "-o", str(tmp_path / "o.jsonl"),
             "-s", f"NEWSCRAWL_SEEN_STORE={redis_server.url}", cwd=tmp_path,
         )  # fmt: skip
         deadline = time.monotonic() + 30
