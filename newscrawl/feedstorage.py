@@ -53,8 +53,8 @@ from scrapy.extensions.feedexport import FeedExporter as ScrapyFeedExporter
 from scrapy.extensions.feedexport import ItemFilter
 from w3lib.url import file_uri_to_path
 
-from newscrawl.rights import write_sidecar
 from newscrawl.params import SettingError
+from newscrawl.rights import write_sidecar
 from newscrawl.seen import Publication, SeenRecord, SeenTracker, process_running, this_process
 
 logger = logging.getLogger(__name__)
