@@ -1,0 +1,169 @@
+"""Writing partitions to Parquet (byte-stable) and publishing a built tree atomically."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+Partition = tuple[str, str, int]
+
+
+def partition_dir(kind: str, partition: Partition) -> str:
+    site, edition, year = partition
+    return f"{kind}/{site}/{edition}/{year}"
+
+
+def _runs(batch: pa.RecordBatch) -> Iterator[tuple[Partition, pa.RecordBatch]]:
+    """Split a batch sorted by site, edition, year into one slice per partition."""
+    keys = list(zip(*(batch.column(name).to_pylist() for name in ("site", "edition", "year")), strict=True))
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            yield keys[start], batch.slice(start, i - start)
+            start = i
+
+
+class PartitionWriter:
+    """Parquet files of one partition: row groups of exactly ``row_group_size`` rows (the last may be
+    shorter), a new file every ``rows_per_file`` rows; zstd. The same rows in the same order give the
+    same bytes, however the rows arrive in batches."""
+
+    def __init__(self, root: Path, directory: str, schema: pa.Schema, row_group_size: int, rows_per_file: int):
+        self.root, self.directory, self.schema = root, directory, schema
+        self.row_group_size, self.rows_per_file = row_group_size, rows_per_file
+        self.pending: list[pa.RecordBatch] = []
+        self.pending_rows = 0
+        self.writer: pq.ParquetWriter | None = None
+        self.file_rows = 0
+        self.files: list[str] = []
+        self.rows = 0
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        self.pending.append(batch)
+        self.pending_rows += batch.num_rows
+        while self.pending_rows >= self.row_group_size:
+            self._flush(self.row_group_size)
+
+    def _flush(self, count: int) -> None:
+        table = pa.Table.from_batches(self.pending, schema=self.pending[0].schema)
+        group, rest = table.slice(0, count), table.slice(count)
+        self.pending = rest.to_batches()
+        self.pending_rows = rest.num_rows
+        if self.writer is None:
+            name = f"{self.directory}/part-{len(self.files):05d}.parquet"
+            path = self.root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+            self.files.append(name)
+        self.writer.write_table(group.cast(self.schema).combine_chunks(), row_group_size=count)
+        self.file_rows += count
+        self.rows += count
+        if self.file_rows >= self.rows_per_file:
+            self.writer.close()
+            self.writer, self.file_rows = None, 0
+
+    def close(self) -> list[str]:
+        if self.pending_rows:
+            self._flush(self.pending_rows)
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        return self.files
+
+
+def write_sorted(
+    batches: Iterable[pa.RecordBatch],
+    root: Path,
+    kind: str,
+    schema: pa.Schema,
+    row_group_size: int,
+    rows_per_file: int,
+) -> dict[Partition, tuple[int, list[str]]]:
+    """Write rows sorted by partition: {partition: (rows, files)}."""
+    written: dict[Partition, tuple[int, list[str]]] = {}
+    current: Partition | None = None
+    writer: PartitionWriter | None = None
+    for batch in batches:
+        for key, rows in _runs(batch):
+            if key != current:
+                if writer is not None and current is not None:
+                    written[current] = (writer.rows, writer.close())
+                current = key
+                writer = PartitionWriter(root, partition_dir(kind, key), schema, row_group_size, rows_per_file)
+            assert writer is not None
+            writer.add(rows)
+    if writer is not None and current is not None:
+        written[current] = (writer.rows, writer.close())
+    return written
+
+
+def write_table(table: pa.Table, path: Path, row_group_size: int) -> None:
+    """One small file (the build state), byte-stable like the partitions."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pq.ParquetWriter(path, table.schema, compression="zstd") as writer:
+        for start in range(0, max(table.num_rows, 1), row_group_size):
+            writer.write_table(table.slice(start, row_group_size).combine_chunks(), row_group_size=row_group_size)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(staging: Path, target: Path, backup: Path) -> None:
+    """Put the tree ``staging`` at ``target``; the old tree there is removed.
+
+    Readers see the old tree or the new one, never a mix, and a process killed at any point
+    leaves a complete tree at ``target`` (or, on a filesystem without an atomic exchange, in
+    ``backup`` between two renames, which :func:`recover` puts back).
+    """
+    for path in staging.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+    if not target.exists():
+        os.rename(staging, target)
+    elif _exchange(staging, target):
+        shutil.rmtree(staging)
+    else:
+        os.rename(target, backup)
+        os.rename(staging, target)
+        shutil.rmtree(backup)
+    fsync_dir(target.parent)
+
+
+def recover(target: Path, backup: Path) -> None:
+    if backup.exists():
+        if target.exists():
+            shutil.rmtree(backup)
+        else:
+            os.rename(backup, target)
