@@ -12,6 +12,7 @@ is a **negative**. Made with a fixed seed: the same set every time.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from collections.abc import Iterable, Iterator
@@ -184,3 +185,17 @@ def synthetic(
             published=f"{year}-{i % 12 + 1:02d}-01T{i % 24:02d}:{i % 60:02d}:00+00:00",
             title=f"a{i}",
         )
+
+
+def near_duplicate_pairs(dataset: Path) -> set[frozenset[str]]:
+    """Pairs of URLs that a built dataset puts in one near-duplicate cluster."""
+    import duckdb
+
+    clusters: dict[str, list[str]] = {}
+    for kind in ("data", "removed"):
+        files = sorted(str(p) for p in (dataset / kind).rglob("*.parquet"))
+        if files:
+            for url, cluster in duckdb.sql(f"SELECT url, near_dup_cluster FROM read_parquet({files!r})").fetchall():
+                if cluster:
+                    clusters.setdefault(cluster, []).append(url)
+    return {frozenset(p) for members in clusters.values() for p in itertools.combinations(members, 2)}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import os
@@ -20,7 +19,7 @@ import pytest
 
 from newscrawl.dataset.build import Options, build
 from newscrawl.dataset.verify import verify
-from tests.dataset_corpus import item, planted, synthetic, write_run
+from tests.dataset_corpus import item, near_duplicate_pairs, planted, synthetic, write_run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -167,22 +166,13 @@ def test_exact_duplicates_across_urls_within_a_language(tmp_path: Path) -> None:
     }]
 
 
-def found_pairs(dataset: Path) -> set[frozenset[str]]:
-    clusters: dict[str, list[str]] = {}
-    for kind in ("data", "removed"):
-        for row in rows(dataset, kind, "url, near_dup_cluster"):
-            if row["near_dup_cluster"]:
-                clusters.setdefault(row["near_dup_cluster"], []).append(row["url"])
-    return {frozenset(p) for members in clusters.values() for p in itertools.combinations(members, 2)}
-
-
 def test_planted_near_duplicates_recall_and_precision(tmp_path: Path) -> None:
     lines, positives = planted()
     languages = {line["language"] for line in lines}
     assert len(languages) >= 4 and {"zh-Hans", "zh-Hant", "km"} <= languages
     write_run(tmp_path / "runs" / "planted.jsonl", lines)
     build(tmp_path / "runs", tmp_path / "ds")
-    found = found_pairs(tmp_path / "ds")
+    found = near_duplicate_pairs(tmp_path / "ds")
     hits = len(found & positives)
     assert hits / len(positives) >= 0.98
     assert hits / len(found) >= 0.97
@@ -200,7 +190,7 @@ def test_short_texts_match_only_when_equal(tmp_path: Path) -> None:
     ]
     write_run(tmp_path / "runs" / "x.jsonl", lines)
     build(tmp_path / "runs", tmp_path / "ds")
-    assert found_pairs(tmp_path / "ds") == {
+    assert near_duplicate_pairs(tmp_path / "ds") == {
         frozenset({"https://www.rfi.fr/fr/a/20240101-1", "https://www.rfi.fr/fr/a/20240101-2"})
     }
 
@@ -324,7 +314,7 @@ def test_kill_9_mid_build_leaves_the_old_dataset(tmp_path: Path) -> None:
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".ds.build-*/.work/build.duckdb")) and time.monotonic() < deadline:
+    while not list(tmp_path.glob(".ds.build-*/.work")) and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.5)
     os.kill(proc.pid, signal.SIGKILL)

@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.dataset, result.rows_read, totals["data"], totals["versions"], totals["removed"],
                 len(result.written), len(result.linked),
             )
+            logger.info("stages (s): %s", ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()))
             if result.rejected:
                 logger.error("%d input line(s) rejected (see the warnings above); the others were built",
                              result.rejected)

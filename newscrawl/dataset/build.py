@@ -126,8 +126,13 @@ def _cols(names: list[str], prefix: str = "") -> str:
 
 
 ITEMS = _cols(ITEM_COLUMNS)
-#: deterministic choice between two crawls of the same URL and body at the same time
-TIEBREAK = "title, lead, section, discovered_via, access, body_html, to_json(tags), to_json(authors)"
+#: columns of the output that are not the item's own (the item's are covered by ``row_hash``)
+DERIVED = {
+    "data": ["year", "first_crawled_at", "versions", "exact_duplicates", "near_dup_cluster",
+             "near_dup_cluster_size", "language_detected", "language_check"],
+    "versions": ["year", "first_crawled_at", "version"],
+}
+DERIVED["removed"] = [*DERIVED["data"], "removed_reason", "duplicate_of", "similarity"]
 
 
 class Build:
@@ -191,7 +196,7 @@ class Build:
     def _connect(self) -> duckdb.DuckDBPyConnection:
         work = self.staging / ".work"
         work.mkdir()
-        con = duckdb.connect(str(work / "build.duckdb"))
+        con = duckdb.connect(":memory:")  # spills to temp_directory past memory_limit
         con.execute("SET TimeZone = 'UTC'")
         con.execute(f"SET memory_limit = '{self.options.memory_limit}'")
         con.execute(f"SET threads = {int(self.options.threads)}")
@@ -292,12 +297,13 @@ class Build:
             CREATE TABLE versions AS
             SELECT {ITEMS}, CAST(year(published) AS SMALLINT) AS year, first_seen AS first_crawled_at,
                    CAST(row_number() OVER (PARTITION BY url ORDER BY first_seen, content_hash) AS INTEGER)
-                       AS version
+                       AS version,
+                   row_hash
             FROM (
                 SELECT *, min(first_crawled_at) OVER (PARTITION BY url, content_hash) AS first_seen,
-                       row_number() OVER (PARTITION BY url, content_hash
-                                          ORDER BY crawled_at DESC, {TIEBREAK}) AS pick
-                FROM ({" UNION ALL ".join(sources)})
+                       -- equal row hashes: equal rows (or a 2^-64 accident), either one will do
+                       row_number() OVER (PARTITION BY url, content_hash ORDER BY crawled_at DESC, row_hash) AS pick
+                FROM (SELECT *, hash({ITEMS}) AS row_hash FROM ({" UNION ALL ".join(sources)}))
             )
             WHERE pick = 1
             """
@@ -305,7 +311,11 @@ class Build:
         con.execute("DROP TABLE incoming")
 
     def _latest(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Latest version per URL, then exact duplicates per (language, content_hash)."""
+        """Latest version per URL, then exact duplicates per (language, content_hash).
+
+        Only keys and derived columns: the texts stay in ``versions`` (``vid`` is its rowid), so the
+        window sorts move a few bytes per row, not the articles.
+        """
         con.execute(
             """
             CREATE TABLE latest AS
@@ -314,8 +324,9 @@ class Build:
                    CAST(count(*) OVER (PARTITION BY language, content_hash) - 1 AS INTEGER) AS exact_duplicates,
                    first_value(url) OVER same_text AS exact_first
             FROM (
-                SELECT * EXCLUDE (version, pick), CAST(versions AS INTEGER) AS versions FROM (
-                    SELECT *, count(*) OVER (PARTITION BY url) AS versions,
+                SELECT * EXCLUDE (pick) FROM (
+                    SELECT rowid AS vid, url, language, content_hash, published,
+                           CAST(count(*) OVER (PARTITION BY url) AS INTEGER) AS versions,
                            row_number() OVER (PARTITION BY url
                                               ORDER BY coalesce(modified, published) DESC, crawled_at DESC,
                                                        content_hash) AS pick
@@ -339,9 +350,15 @@ class Build:
                     SEMI JOIN latest l ON l.language = s.language AND l.content_hash = s.content_hash
                                           AND l.exact_rank = 1"""
             )
+        if not (self.options.language_check or self.options.near_duplicates):
+            con.execute(
+                """INSERT INTO sketch (language, content_hash)
+                   SELECT language, content_hash FROM latest WHERE exact_rank = 1"""
+            )
+            return
         reader = con.cursor()  # a second connection: the first one inserts while this one streams
         todo = reader.sql(
-            """SELECT l.language, l.content_hash, l.body FROM latest l
+            """SELECT l.language, l.content_hash, v.body FROM latest l JOIN versions v ON v.rowid = l.vid
                ANTI JOIN sketch s ON l.language = s.language AND l.content_hash = s.content_hash
                WHERE l.exact_rank = 1"""
         ).to_arrow_reader(SKETCH_BATCH)
@@ -404,9 +421,10 @@ class Build:
         candidates = pa.table({"doc": pa.array(sorted({d for pair in pairs for d in pair}), pa.int64())})
         con.register("candidates", candidates)
         rows = con.sql(
-            """SELECT d.doc, l.language, l.content_hash, l.url, l.published, l.body
+            """SELECT d.doc, l.language, l.content_hash, l.url, l.published, v.body
                FROM candidates c JOIN docs d USING (doc)
                JOIN latest l ON l.language = d.language AND l.content_hash = d.content_hash AND l.exact_rank = 1
+               JOIN versions v ON v.rowid = l.vid
                ORDER BY d.doc"""
         ).fetchall()
         con.unregister("candidates")
@@ -445,7 +463,7 @@ class Build:
         con.execute(
             f"""
             CREATE TABLE final AS
-            SELECT {_cols(ITEM_COLUMNS, "l.")}, l.year, l.first_crawled_at, l.versions, l.exact_duplicates,
+            SELECT l.vid, l.versions, l.exact_duplicates,
                    n.near_dup_cluster, coalesce(n.near_dup_cluster_size, 1) AS near_dup_cluster_size,
                    s.language_detected, s.language_check,
                    CASE WHEN l.exact_rank > 1 THEN 'exact_duplicate'
@@ -463,19 +481,20 @@ class Build:
 
     # -- output -----------------------------------------------------------------------------
 
-    def _query(self, kind: str) -> str:
-        names = SCHEMAS[kind].names
+    def _query(self, kind: str, columns: str | None = None) -> str:
+        columns = columns or _cols(SCHEMAS[kind].names)
         if kind == "versions":
-            return f"SELECT {_cols(names)} FROM versions"
+            return f"SELECT {columns} FROM versions"
         where = "removed_reason IS NULL" if kind == "data" else "removed_reason IS NOT NULL"
-        return f"SELECT {_cols(names)} FROM final WHERE {where}"
+        return f"SELECT {columns} FROM final f JOIN versions v ON v.rowid = f.vid WHERE {where}"
 
     def _fingerprints(self, con: duckdb.DuckDBPyConnection, kind: str) -> dict[Partition, tuple[int, str]]:
-        names = SCHEMAS[kind].names
+        """Per partition: rows and a digest of their content (the item's row hash and the derived columns)."""
+        row = f"site, edition, year, hash(row_hash, {_cols(DERIVED[kind])}) AS h"
         rows = con.sql(
             f"""SELECT site, edition, year, count(*),
                        bit_xor(h)::VARCHAR || '-' || sum(h::HUGEINT)::VARCHAR
-                FROM (SELECT site, edition, year, hash({_cols(names)}) AS h FROM ({self._query(kind)}))
+                FROM ({self._query(kind, row)})
                 GROUP BY site, edition, year"""
         ).fetchall()
         return {(site, edition, int(year)): (count, fp) for site, edition, year, count, fp in rows}
