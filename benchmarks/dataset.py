@@ -58,8 +58,12 @@ def make_runs(runs: Path, rows: int, per_file: int = 100_000) -> int:
         roll = rng.random()
         if roll < 0.02:  # crawled again later with an edited text: a second version
             edited = line["body"] + " (mise à jour)"
-            again = item(line["url"], edited, **{k: line[k] for k in ("site", "edition", "language", "published")},
-                         crawled_at="2026-01-02T00:00:00+00:00")
+            again = item(
+                line["url"],
+                edited,
+                **{k: line[k] for k in ("site", "edition", "language", "published")},
+                crawled_at="2026-01-02T00:00:00+00:00",
+            )
             fh.write(json.dumps(again, ensure_ascii=False) + "\n")
             written += 1
         elif roll < 0.03:  # the same text under a second URL
@@ -78,7 +82,10 @@ def timed_build(runs: Path, dataset: Path, *flags: str) -> tuple[float, float, s
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "newscrawl.dataset", "build", str(runs), str(dataset), *flags],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert proc.stderr is not None
     log = proc.stderr.read()
@@ -100,17 +107,25 @@ def main() -> None:
         start = time.perf_counter()
         lines = make_runs(runs, args.rows)
         size = sum(p.stat().st_size for p in runs.rglob("*.jsonl"))
-        print(f"input: {lines:,} lines, {size / 1e9:.2f} GB of run files (made in {time.perf_counter() - start:.0f} s)")
-        seconds, rss, last = timed_build(runs, Path(tmp) / "exact", "--no-near-duplicates", "--no-language-check")
+        print(
+            f"input: {lines:,} lines, {size / 1e9:.2f} GB of run files (made in {time.perf_counter() - start:.0f} s)"
+        )
+        seconds, rss, last = timed_build(
+            runs, Path(tmp) / "exact", "--no-near-duplicates", "--no-language-check"
+        )
         rate = lines / seconds
-        print(f"exact stages: {seconds:.1f} s, {rate:,.0f} rows/s (target >= {TARGET_EXACT:,}), "
-              f"peak RSS {rss:.0f} MB (target <= {TARGET_RSS_MB})")
+        print(
+            f"exact stages: {seconds:.1f} s, {rate:,.0f} rows/s (target >= {TARGET_EXACT:,}), "
+            f"peak RSS {rss:.0f} MB (target <= {TARGET_RSS_MB})"
+        )
         print(f"  {last}")
         if not args.skip_full:
             seconds, rss, last = timed_build(runs, Path(tmp) / "full")
             rate = lines / seconds
-            print(f"near duplicates + language check: {seconds:.1f} s, {rate:,.0f} rows/s "
-                  f"(target >= {TARGET_FULL:,}), peak RSS {rss:.0f} MB (target <= {TARGET_RSS_MB})")
+            print(
+                f"near duplicates + language check: {seconds:.1f} s, {rate:,.0f} rows/s "
+                f"(target >= {TARGET_FULL:,}), peak RSS {rss:.0f} MB (target <= {TARGET_RSS_MB})"
+            )
             print(f"  {last}")
         items, positives = planted()
         write_run(Path(tmp) / "planted" / "runs" / "planted.jsonl", items)
@@ -118,9 +133,11 @@ def main() -> None:
         found = near_duplicate_pairs(Path(tmp) / "planted" / "ds")
         hits = len(found & positives)
         languages = len({i["language"] for i in items})
-        print(f"planted near duplicates: {len(items)} texts in {languages} languages, {len(positives)} positive pairs; "
-              f"found {len(found)} pairs, recall {hits / len(positives):.3f} (target >= {TARGET_RECALL}), "
-              f"precision {hits / max(1, len(found)):.3f} (target >= {TARGET_PRECISION})")
+        print(
+            f"planted near duplicates: {len(items)} texts in {languages} languages, {len(positives)} positive pairs; "
+            f"found {len(found)} pairs, recall {hits / len(positives):.3f} (target >= {TARGET_RECALL}), "
+            f"precision {hits / max(1, len(found)):.3f} (target >= {TARGET_PRECISION})"
+        )
 
 
 if __name__ == "__main__":

@@ -135,7 +135,11 @@ def planted(seed: int = 15) -> tuple[list[dict[str, Any]], set[frozenset[str]]]:
     positives: set[frozenset[str]] = set()
     for n, article in enumerate(fixture_articles()):
         language = article["language"]
-        texts = [article["body"], corrected(article["body"], language, rng), republished(article["body"], language)]
+        texts = [
+            article["body"],
+            corrected(article["body"], language, rng),
+            republished(article["body"], language),
+        ]
         urls = [f"https://www.rfi.fr/{article['edition']}/planted/{n:04d}-{k}" for k in range(3)]
         for k, (url, text) in enumerate(zip(urls, texts, strict=True)):
             items.append(
@@ -195,7 +199,9 @@ def near_duplicate_pairs(dataset: Path) -> set[frozenset[str]]:
     for kind in ("data", "removed"):
         files = sorted(str(p) for p in (dataset / kind).rglob("*.parquet"))
         if files:
-            for url, cluster in duckdb.sql(f"SELECT url, near_dup_cluster FROM read_parquet({files!r})").fetchall():
+            for url, cluster in duckdb.sql(
+                f"SELECT url, near_dup_cluster FROM read_parquet({files!r})"
+            ).fetchall():
                 if cluster:
                     clusters.setdefault(cluster, []).append(url)
     return {frozenset(p) for members in clusters.values() for p in itertools.combinations(members, 2)}

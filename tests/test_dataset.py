@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,11 @@ def _offline_hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "newscrawl.dataset", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
 
 
@@ -49,7 +52,9 @@ def rows(dataset: Path, kind: str, columns: str = "*") -> list[dict[str, Any]]:
 
 
 def tree(dataset: Path) -> dict[str, bytes]:
-    return {p.relative_to(dataset).as_posix(): p.read_bytes() for p in sorted(dataset.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(dataset).as_posix(): p.read_bytes() for p in sorted(dataset.rglob("*")) if p.is_file()
+    }
 
 
 def test_crawl_does_not_import_the_dataset_stack() -> None:
@@ -115,7 +120,9 @@ def test_null_first_rows_load_in_every_client(tmp_path: Path) -> None:
     assert len(list((dataset / "data").rglob("*.parquet"))) == 3 * 11
     part = pq.read_table(next((dataset / "data" / "rfi" / "cn").rglob("*.parquet")))
     assert part.column("published").to_pylist() == sorted(part.column("published").to_pylist())
-    assert set(part.column("site").to_pylist()) == {"rfi"} and set(part.column("edition").to_pylist()) == {"cn"}
+    assert set(part.column("site").to_pylist()) == {"rfi"} and set(part.column("edition").to_pylist()) == {
+        "cn"
+    }
     assert verify(dataset) == []
 
 
@@ -123,8 +130,10 @@ def test_versions_keep_every_text_data_the_latest(tmp_path: Path) -> None:
     url = "https://www.rfi.fr/fr/france/20240201-budget"
     first = item(url, "Le budget est adopté en première lecture.", crawled_at="2026-01-01T00:00:00+00:00")
     second = item(
-        url, "Le budget est adopté en première lecture, après un vote serré.",
-        modified="2024-02-01T12:00:00+00:00", crawled_at="2026-01-02T00:00:00+00:00",
+        url,
+        "Le budget est adopté en première lecture, après un vote serré.",
+        modified="2024-02-01T12:00:00+00:00",
+        crawled_at="2026-01-02T00:00:00+00:00",
     )
     again = {**second, "crawled_at": "2026-01-03T00:00:00+00:00", "title": "Titre corrigé"}
     write_run(tmp_path / "runs" / "rfi_fr" / "a.jsonl", [first])
@@ -147,7 +156,12 @@ def test_exact_duplicates_across_urls_within_a_language(tmp_path: Path) -> None:
     wire = "Le président a annoncé dimanche la dissolution de l'Assemblée nationale."
     lines = [
         item("https://www.rfi.fr/fr/france/20240609-a", wire, published="2024-06-09T20:00:00+00:00"),
-        item("https://www.france24.com/fr/france/20240609-b", wire, site="f24", published="2024-06-09T20:05:00+00:00"),
+        item(
+            "https://www.france24.com/fr/france/20240609-b",
+            wire,
+            site="f24",
+            published="2024-06-09T20:05:00+00:00",
+        ),
         item("https://www.rfi.fr/en/france/20240609-c", wire, edition="en", language="en"),
     ]
     write_run(tmp_path / "runs" / "x.jsonl", lines)
@@ -158,12 +172,14 @@ def test_exact_duplicates_across_urls_within_a_language(tmp_path: Path) -> None:
         {"url": "https://www.rfi.fr/fr/france/20240609-a", "exact_duplicates": 1},
     ]
     removed = rows(tmp_path / "ds", "removed", "url, removed_reason, duplicate_of, similarity")
-    assert removed == [{
-        "url": "https://www.france24.com/fr/france/20240609-b",
-        "removed_reason": "exact_duplicate",
-        "duplicate_of": "https://www.rfi.fr/fr/france/20240609-a",
-        "similarity": 1.0,
-    }]
+    assert removed == [
+        {
+            "url": "https://www.france24.com/fr/france/20240609-b",
+            "removed_reason": "exact_duplicate",
+            "duplicate_of": "https://www.rfi.fr/fr/france/20240609-a",
+            "similarity": 1.0,
+        }
+    ]
 
 
 def test_planted_near_duplicates_recall_and_precision(tmp_path: Path) -> None:
@@ -179,7 +195,10 @@ def test_planted_near_duplicates_recall_and_precision(tmp_path: Path) -> None:
     removed = rows(tmp_path / "ds", "removed", "removed_reason, similarity, near_dup_cluster_size")
     assert len(removed) >= 0.98 * 2 * len(lines) / 3
     assert {r["removed_reason"] for r in removed} == {"near_duplicate"}
-    assert min(r["similarity"] for r in removed) >= 0.7 and {r["near_dup_cluster_size"] for r in removed} <= {2, 3}
+    assert min(r["similarity"] for r in removed) >= 0.7 and {r["near_dup_cluster_size"] for r in removed} <= {
+        2,
+        3,
+    }
 
 
 def test_short_texts_match_only_when_equal(tmp_path: Path) -> None:
@@ -214,21 +233,32 @@ def test_language_check_annotates_and_filters_on_request(tmp_path: Path) -> None
     build(tmp_path / "runs", tmp_path / "ds")
     checks = rows(tmp_path / "ds", "data", "url, language_detected, language_check")
     assert [(r["language_detected"], r["language_check"]) for r in checks] == [
-        ("en", "mismatch"), ("fr", "match"), (None, "unverifiable"),
+        ("en", "mismatch"),
+        ("fr", "match"),
+        (None, "unverifiable"),
     ]
     build(tmp_path / "runs", tmp_path / "filtered", Options(drop_language_mismatch=True))
     assert [r["url"] for r in rows(tmp_path / "filtered", "removed", "url, removed_reason")] == [
         "https://www.rfi.fr/fr/a/20240101-en"
     ]
-    assert rows(tmp_path / "filtered", "removed", "removed_reason") == [{"removed_reason": "language_mismatch"}]
+    assert rows(tmp_path / "filtered", "removed", "removed_reason") == [
+        {"removed_reason": "language_mismatch"}
+    ]
 
 
 def test_rights_and_access_typed_and_absent_in_older_runs(tmp_path: Path) -> None:
     old = item("https://www.rfi.fr/fr/a/20240101-old", "Un article d'une ancienne collecte, sans droits.")
     new = item(
-        "https://www.rfi.fr/fr/a/20240101-new", "Un article d'une collecte récente, avec ses droits.",
-        rights={"tdm_reservation": 1, "tdm_policy": "https://www.rfi.fr/tdm", "source": "tdmrep.json",
-                "robots_disallows": ["GPTBot"], "checked_at": "2026-01-01T00:00:00+00:00", "evidence": "x"},
+        "https://www.rfi.fr/fr/a/20240101-new",
+        "Un article d'une collecte récente, avec ses droits.",
+        rights={
+            "tdm_reservation": 1,
+            "tdm_policy": "https://www.rfi.fr/tdm",
+            "source": "tdmrep.json",
+            "robots_disallows": ["GPTBot"],
+            "checked_at": "2026-01-01T00:00:00+00:00",
+            "evidence": "x",
+        },
         access="free",
     )
     write_run(tmp_path / "runs" / "old.jsonl", [old])
@@ -239,7 +269,9 @@ def test_rights_and_access_typed_and_absent_in_older_runs(tmp_path: Path) -> Non
         "struct<tdm_reservation: int8, tdm_policy: string, source: string, robots_disallows: list<element: string>, "
         "checked_at: timestamp[us, tz=UTC], evidence: string>"
     )
-    got = rows(tmp_path / "ds", "data", "url, rights.tdm_reservation AS tdm, rights.robots_disallows AS bots, access")
+    got = rows(
+        tmp_path / "ds", "data", "url, rights.tdm_reservation AS tdm, rights.robots_disallows AS bots, access"
+    )
     assert got == [
         {"url": "https://www.rfi.fr/fr/a/20240101-new", "tdm": 1, "bots": ["GPTBot"], "access": "free"},
         {"url": "https://www.rfi.fr/fr/a/20240101-old", "tdm": None, "bots": None, "access": None},
@@ -259,7 +291,10 @@ def test_bad_lines_are_reported_and_the_rest_built(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "rfi_fr/x.jsonl line 2 rejected: not JSON" in done.stderr
     assert "rfi_fr/x.jsonl line 3 rejected: no url" in done.stderr
-    assert "rfi_fr/x.jsonl line 4 rejected: published is not an ISO 8601 time with a UTC offset: 'hier'" in done.stderr
+    assert (
+        "rfi_fr/x.jsonl line 4 rejected: published is not an ISO 8601 time with a UTC offset: 'hier'"
+        in done.stderr
+    )
     assert "Traceback" not in done.stderr
     assert [r["url"] for r in rows(tmp_path / "ds", "data", "url")] == [good["url"]]
     manifest = json.loads((tmp_path / "ds" / "manifest.json").read_text("utf-8"))
@@ -287,13 +322,18 @@ def test_incremental_build_equals_full_build_and_rewrites_only_touched_partition
     # a new run (an updated article, a new one) and lines appended to the -o file
     changed = {**base[1], "body": base[1]["body"] + " mise à jour", "crawled_at": "2026-02-01T00:00:00+00:00"}
     changed["content_hash"] = item("u", changed["body"])["content_hash"]
-    write_run(runs / "a" / "2.jsonl", [changed, item("https://www.rfi.fr/fr/n/20240301-x", "Nouvel article.")])
+    write_run(
+        runs / "a" / "2.jsonl", [changed, item("https://www.rfi.fr/fr/n/20240301-x", "Nouvel article.")]
+    )
     with appended.open("a", encoding="utf-8") as fh:
         fh.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines[150:])
     caplog.set_level(logging.INFO, "newscrawl.dataset")
     result = build(runs, tmp_path / "inc")
     assert result.rows_read == 2 + len(lines) - 150
-    assert any("rfi_fr/o.jsonl: reading" in r.getMessage() and "appended bytes" in r.getMessage() for r in caplog.records)
+    assert any(
+        "rfi_fr/o.jsonl: reading" in r.getMessage() and "appended bytes" in r.getMessage()
+        for r in caplog.records
+    )
     build(runs, tmp_path / "full")
     assert tree(tmp_path / "inc") == tree(tmp_path / "full")
     assert untouched.stat().st_ino == inode  # linked from the previous build, not written again
@@ -311,7 +351,9 @@ def test_kill_9_mid_build_leaves_the_old_dataset(tmp_path: Path) -> None:
     write_run(runs / "2.jsonl", synthetic(8_000, seed=8, words_per_text=40, start=200))
     proc = subprocess.Popen(
         [sys.executable, "-m", "newscrawl.dataset", "build", str(runs), str(tmp_path / "ds")],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while not list(tmp_path.glob(".ds.build-*/.work")) and time.monotonic() < deadline:
@@ -339,5 +381,3 @@ def test_verify_and_stats(tmp_path: Path) -> None:
     victim.write_bytes(victim.read_bytes()[:-10])
     done = cli("verify", str(tmp_path / "ds"))
     assert done.returncode == 1 and "file sizes differ from the manifest" in done.stderr
-
-

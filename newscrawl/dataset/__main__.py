@@ -21,12 +21,18 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("runs", type=Path, help="directory of run files, e.g. output/")
     build.add_argument("dataset", type=Path, help="dataset directory (created, or updated in place)")
     build.add_argument("--full", action="store_true", help="ignore the previous build: read every run file")
-    build.add_argument("--no-near-duplicates", action="store_true", help="skip MinHash near-duplicate removal")
+    build.add_argument(
+        "--no-near-duplicates", action="store_true", help="skip MinHash near-duplicate removal"
+    )
     build.add_argument("--no-language-check", action="store_true", help="skip the language check")
     build.add_argument(
-        "--drop-language-mismatch", action="store_true", help="move rows whose language check fails to removed/"
+        "--drop-language-mismatch",
+        action="store_true",
+        help="move rows whose language check fails to removed/",
     )
-    build.add_argument("--rights", help="the card's rights statement (default: the publishers keep all rights)")
+    build.add_argument(
+        "--rights", help="the card's rights statement (default: the publishers keep all rights)"
+    )
     build.add_argument("--memory-limit", default="500MB", help="DuckDB memory before spilling to disk")
     build.add_argument("--threads", type=int, default=2)
     build.add_argument("--rows-per-file", type=int, default=250_000)
@@ -59,17 +65,26 @@ def main(argv: list[str] | None = None) -> int:
             result = run_build(args.runs, args.dataset, options)
             if result.unchanged:
                 return 0
-            totals = {k: sum(p["rows"] for n, p in result.manifest["partitions"].items() if n.startswith(k + "/"))
-                      for k in ("data", "versions", "removed")}
+            totals = {
+                k: sum(p["rows"] for n, p in result.manifest["partitions"].items() if n.startswith(k + "/"))
+                for k in ("data", "versions", "removed")
+            }
             logger.info(
                 "%s: %d lines read; %d articles, %d versions, %d removed; %d files written, %d kept",
-                args.dataset, result.rows_read, totals["data"], totals["versions"], totals["removed"],
-                len(result.written), len(result.linked),
+                args.dataset,
+                result.rows_read,
+                totals["data"],
+                totals["versions"],
+                totals["removed"],
+                len(result.written),
+                len(result.linked),
             )
             logger.info("stages (s): %s", ", ".join(f"{k} {v:.1f}" for k, v in result.seconds.items()))
             if result.rejected:
-                logger.error("%d input line(s) rejected (see the warnings above); the others were built",
-                             result.rejected)
+                logger.error(
+                    "%d input line(s) rejected (see the warnings above); the others were built",
+                    result.rejected,
+                )
                 return EXIT_REJECTED
             return 0
         if args.command == "verify":

@@ -84,7 +84,9 @@ class Options:
 
 def engine() -> dict[str, Any]:
     """What the output bytes depend on besides the inputs and options."""
-    versions = {name: metadata.version(name) for name in ("duckdb", "pyarrow", "rensa", "pycld2", "py3langid")}
+    versions = {
+        name: metadata.version(name) for name in ("duckdb", "pyarrow", "rensa", "pycld2", "py3langid")
+    }
     return {
         "format": FORMAT,
         **versions,
@@ -128,8 +130,16 @@ def _cols(names: list[str], prefix: str = "") -> str:
 ITEMS = _cols(ITEM_COLUMNS)
 #: columns of the output that are not the item's own (the item's are covered by ``row_hash``)
 DERIVED = {
-    "data": ["year", "first_crawled_at", "versions", "exact_duplicates", "near_dup_cluster",
-             "near_dup_cluster_size", "language_detected", "language_check"],
+    "data": [
+        "year",
+        "first_crawled_at",
+        "versions",
+        "exact_duplicates",
+        "near_dup_cluster",
+        "near_dup_cluster_size",
+        "language_detected",
+        "language_check",
+    ],
     "versions": ["year", "first_crawled_at", "version"],
 }
 DERIVED["removed"] = [*DERIVED["data"], "removed_reason", "duplicate_of", "similarity"]
@@ -178,9 +188,12 @@ class Build:
             previous = None if self.options.full else load_manifest(self.dataset)
             if previous is None and self.dataset.exists() and any(self.dataset.iterdir()):
                 if load_manifest(self.dataset) is None:
-                    raise BuildError(f"{self.dataset}: not empty and not a dataset (no {MANIFEST}); not touched")
+                    raise BuildError(
+                        f"{self.dataset}: not empty and not a dataset (no {MANIFEST}); not touched"
+                    )
             if previous is not None and (
-                previous.get("engine") != engine() or previous.get("options") != self.options.output_affecting()
+                previous.get("engine") != engine()
+                or previous.get("options") != self.options.output_affecting()
             ):
                 logger.info("engine or options differ from the previous build: every partition is rewritten")
                 previous = {**previous, "partitions": {}, "sketch": False}
@@ -291,24 +304,35 @@ class Build:
         if old_files:
             listing = ", ".join("'" + f.replace("'", "''") + "'" for f in old_files)
             sources.append(f"SELECT {ITEMS}, first_crawled_at FROM read_parquet([{listing}])")
-        # per (url, body): the fields of its latest crawl, the time of its first
         con.execute(
-            f"""
-            CREATE TABLE versions AS
-            SELECT {ITEMS}, CAST(year(published) AS SMALLINT) AS year, first_seen AS first_crawled_at,
-                   CAST(row_number() OVER (PARTITION BY url ORDER BY first_seen, content_hash) AS INTEGER)
-                       AS version,
-                   row_hash
+            f"CREATE TABLE rows AS SELECT *, hash({ITEMS}) AS row_hash FROM ({' UNION ALL '.join(sources)})"
+        )
+        con.execute("DROP TABLE incoming")
+        # per (url, body): the fields of its latest crawl, the time of its first; decided on keys only
+        con.execute(
+            """
+            CREATE TABLE picks AS
+            SELECT rid, first_seen,
+                   CAST(row_number() OVER (PARTITION BY url ORDER BY first_seen, content_hash) AS INTEGER) AS version
             FROM (
-                SELECT *, min(first_crawled_at) OVER (PARTITION BY url, content_hash) AS first_seen,
+                SELECT rowid AS rid, url, content_hash,
+                       min(first_crawled_at) OVER (PARTITION BY url, content_hash) AS first_seen,
                        -- equal row hashes: equal rows (or a 2^-64 accident), either one will do
                        row_number() OVER (PARTITION BY url, content_hash ORDER BY crawled_at DESC, row_hash) AS pick
-                FROM (SELECT *, hash({ITEMS}) AS row_hash FROM ({" UNION ALL ".join(sources)}))
-            )
+                FROM rows)
             WHERE pick = 1
             """
         )
-        con.execute("DROP TABLE incoming")
+        con.execute(
+            f"""
+            CREATE TABLE versions AS
+            SELECT {_cols(ITEM_COLUMNS, "r.")}, CAST(year(r.published) AS SMALLINT) AS year,
+                   p.first_seen AS first_crawled_at, p.version, r.row_hash
+            FROM picks p JOIN rows r ON r.rowid = p.rid
+            """
+        )
+        con.execute("DROP TABLE rows")
+        con.execute("DROP TABLE picks")
 
     def _latest(self, con: duckdb.DuckDBPyConnection) -> None:
         """Latest version per URL, then exact duplicates per (language, content_hash).
@@ -380,7 +404,9 @@ class Build:
         keys = np.zeros((len(bodies), neardup.BANDS), dtype=np.uint64)
         valid = np.zeros(len(bodies), dtype=bool)
         if self.options.near_duplicates:
-            sets = [neardup.shingles(body, language) for body, language in zip(bodies, languages, strict=True)]
+            sets = [
+                neardup.shingles(body, language) for body, language in zip(bodies, languages, strict=True)
+            ]
             valid = np.array([bool(s) for s in sets], dtype=bool)
             sigs = neardup.signatures([s for s in sets if s])
             lang = np.array([_language_id(x, language_ids) for x in languages], dtype=np.uint64)[valid]
@@ -437,9 +463,18 @@ class Build:
         for a, b in sorted(pairs):
             if neardup.jaccard(sigs[a], sigs[b]) >= neardup.THRESHOLD:
                 clusters.union(a, b)
-        out: dict[str, list[Any]] = {name: [] for name in
-                                     ("language", "content_hash", "near_dup_cluster", "near_dup_cluster_size",
-                                      "keep", "duplicate_of", "similarity")}
+        out: dict[str, list[Any]] = {
+            name: []
+            for name in (
+                "language",
+                "content_hash",
+                "near_dup_cluster",
+                "near_dup_cluster_size",
+                "keep",
+                "duplicate_of",
+                "similarity",
+            )
+        }
         for members in clusters.groups().values():
             if len(members) < 2:
                 continue
@@ -513,8 +548,11 @@ class Build:
             for key, (count, fp) in sorted(prints.items()):
                 name = partition_dir(kind, key)
                 old = old_parts.get(name)
-                if old and old["fingerprint"] == fp and old["rows"] == count and all(
-                    (self.dataset / f).is_file() for f in old["files"]
+                if (
+                    old
+                    and old["fingerprint"] == fp
+                    and old["rows"] == count
+                    and all((self.dataset / f).is_file() for f in old["files"])
                 ):
                     for f in old["files"]:
                         (self.staging / f).parent.mkdir(parents=True, exist_ok=True)
@@ -528,11 +566,13 @@ class Build:
                 continue
             con.register(
                 "touched",
-                pa.table({
-                    "site": [k[0] for k in touched],
-                    "edition": [k[1] for k in touched],
-                    "year": pa.array([k[2] for k in touched], pa.int16()),
-                }),
+                pa.table(
+                    {
+                        "site": [k[0] for k in touched],
+                        "edition": [k[1] for k in touched],
+                        "year": pa.array([k[2] for k in touched], pa.int16()),
+                    }
+                ),
             )
             order = "site, edition, year, published, url" + (", version" if kind == "versions" else "")
             reader = con.sql(

@@ -29,8 +29,16 @@ def feature(kind: pa.DataType) -> dict[str, Any]:
         return {"list": inner["dtype"] if set(inner) == {"dtype"} else inner}
     if pa.types.is_timestamp(kind):
         return {"dtype": f"timestamp[{kind.unit}, tz={kind.tz}]" if kind.tz else f"timestamp[{kind.unit}]"}
-    names = {pa.string(): "string", pa.int8(): "int8", pa.int16(): "int16", pa.int32(): "int32",
-             pa.int64(): "int64", pa.float32(): "float32", pa.float64(): "float64", pa.bool_(): "bool"}
+    names = {
+        pa.string(): "string",
+        pa.int8(): "int8",
+        pa.int16(): "int16",
+        pa.int32(): "int32",
+        pa.int64(): "int64",
+        pa.float32(): "float32",
+        pa.float64(): "float64",
+        pa.bool_(): "bool",
+    }
     return {"dtype": names[kind]}
 
 
@@ -60,24 +68,44 @@ def summarize(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         ).fetchall()
     )
     out = []
-    for site, edition, language, rows, first, last, exact, near, dropped, match, mismatch, unverif in editions:
-        out.append({
-            "site": site,
-            "edition": edition,
-            "language": language,
-            "rows": rows,
-            "versions": versions.get((site, edition), 0),
-            "published_first": first.isoformat() if first else None,
-            "published_last": last.isoformat() if last else None,
-            "removed": {"exact_duplicate": exact, "near_duplicate": near, "language_mismatch": dropped},
-            "language_check": {"match": match, "mismatch": mismatch, "unverifiable": unverif},
-        })
+    for (
+        site,
+        edition,
+        language,
+        rows,
+        first,
+        last,
+        exact,
+        near,
+        dropped,
+        match,
+        mismatch,
+        unverif,
+    ) in editions:
+        out.append(
+            {
+                "site": site,
+                "edition": edition,
+                "language": language,
+                "rows": rows,
+                "versions": versions.get((site, edition), 0),
+                "published_first": first.isoformat() if first else None,
+                "published_last": last.isoformat() if last else None,
+                "removed": {"exact_duplicate": exact, "near_duplicate": near, "language_mismatch": dropped},
+                "language_check": {"match": match, "mismatch": mismatch, "unverifiable": unverif},
+            }
+        )
     return {"editions": out}
 
 
 def _size_category(rows: int) -> str:
-    for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
-                        (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M")):
+    for limit, name in (
+        (1_000, "n<1K"),
+        (10_000, "1K<n<10K"),
+        (100_000, "10K<n<100K"),
+        (1_000_000, "100K<n<1M"),
+        (10_000_000, "1M<n<10M"),
+    ):
         if rows < limit:
             return name
     return "10M<n<100M"
@@ -107,11 +135,13 @@ def render(manifest: dict[str, Any], summary: dict[str, Any], rights: str = DEFA
         return sum(part["uncompressed"] for key, part in parts.items() if key.startswith(prefix))
 
     def split(prefixes: list[str]) -> list[dict[str, Any]]:
-        return [{
-            "name": "train",
-            "num_bytes": sum(memory(p) for p in prefixes),
-            "num_examples": sum(count(p) for p in prefixes),
-        }]
+        return [
+            {
+                "name": "train",
+                "num_bytes": sum(memory(p) for p in prefixes),
+                "num_examples": sum(count(p) for p in prefixes),
+            }
+        ]
 
     configs: list[dict[str, Any]] = []
     infos: list[dict[str, Any]] = []
@@ -121,23 +151,27 @@ def render(manifest: dict[str, Any], summary: dict[str, Any], rights: str = DEFA
             return
         globs = [f"{p}*/*.parquet" for p in prefixes]
         configs.append(_config(name, globs, default))
-        infos.append({
-            "config_name": name,
-            "features": features(SCHEMAS[kind]),
-            "splits": split(prefixes),
-            "download_size": sum(size(p) for p in prefixes),
-            "dataset_size": sum(memory(p) for p in prefixes),
-        })
+        infos.append(
+            {
+                "config_name": name,
+                "features": features(SCHEMAS[kind]),
+                "splits": split(prefixes),
+                "download_size": sum(size(p) for p in prefixes),
+                "dataset_size": sum(memory(p) for p in prefixes),
+            }
+        )
 
     present = [e for e in editions if count(f"data/{e['site']}/{e['edition']}/")]
     configs.append(_config("default", ["data/*/*/*/*.parquet"], default=True))
-    infos.append({
-        "config_name": "default",
-        "features": features(SCHEMAS["data"]),
-        "splits": split(["data/"]),
-        "download_size": size("data/"),
-        "dataset_size": memory("data/"),
-    })
+    infos.append(
+        {
+            "config_name": "default",
+            "features": features(SCHEMAS["data"]),
+            "splits": split(["data/"]),
+            "download_size": size("data/"),
+            "dataset_size": memory("data/"),
+        }
+    )
     for e in present:
         add(f"{e['site']}_{e['edition']}", [f"data/{e['site']}/{e['edition']}/"], "data")
     languages: dict[str, list[str]] = {}
@@ -146,22 +180,26 @@ def render(manifest: dict[str, Any], summary: dict[str, Any], rights: str = DEFA
     for tag, prefixes in sorted(languages.items()):
         add(tag, prefixes, "data")
     configs.append(_config("versions", ["versions/*/*/*/*.parquet"]))
-    infos.append({
-        "config_name": "versions",
-        "features": features(SCHEMAS["versions"]),
-        "splits": split(["versions/"]),
-        "download_size": size("versions/"),
-        "dataset_size": memory("versions/"),
-    })
+    infos.append(
+        {
+            "config_name": "versions",
+            "features": features(SCHEMAS["versions"]),
+            "splits": split(["versions/"]),
+            "download_size": size("versions/"),
+            "dataset_size": memory("versions/"),
+        }
+    )
     if files("removed/"):
         configs.append(_config("removed", ["removed/*/*/*/*.parquet"]))
-        infos.append({
-            "config_name": "removed",
-            "features": features(SCHEMAS["removed"]),
-            "splits": split(["removed/"]),
-            "download_size": size("removed/"),
-            "dataset_size": memory("removed/"),
-        })
+        infos.append(
+            {
+                "config_name": "removed",
+                "features": features(SCHEMAS["removed"]),
+                "splits": split(["removed/"]),
+                "download_size": size("removed/"),
+                "dataset_size": memory("removed/"),
+            }
+        )
     tags = sorted(languages)
     front = {
         "license": "other",
@@ -231,7 +269,8 @@ def render(manifest: dict[str, Any], summary: dict[str, Any], rights: str = DEFA
         "`manifest.json` lists every run file consumed (path, size, sha256, rows) and every "
         "partition (rows, fingerprint, files); the next build reads only new or changed run files.",
         "",
-        "Build options: " + ", ".join(f"`{k}={v}`" for k, v in manifest["options"].items() if k != "rights")
+        "Build options: "
+        + ", ".join(f"`{k}={v}`" for k, v in manifest["options"].items() if k != "rights")
         + ".",
         "",
     ]

@@ -120,7 +120,9 @@ def _insert(con: duckdb.DuckDBPyConnection, source: Path) -> int:
     return after - before
 
 
-def read_run(con: duckdb.DuckDBPyConnection, path: Path, offset: int, scratch: Path, label: str) -> tuple[int, int]:
+def read_run(
+    con: duckdb.DuckDBPyConnection, path: Path, offset: int, scratch: Path, label: str
+) -> tuple[int, int]:
     """Append the lines of ``path`` from byte ``offset`` on to the ``incoming`` table: (rows, rejected).
 
     DuckDB reads the file with the explicit column types (no inference: a column that is null

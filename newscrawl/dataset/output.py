@@ -31,12 +31,42 @@ def _runs(batch: pa.RecordBatch) -> Iterator[tuple[Partition, pa.RecordBatch]]:
             start = i
 
 
+#: columns with few distinct values: dictionary-encoded (articles' texts and URLs are not: building
+#: a dictionary of unique strings only to drop it costs more than writing them)
+DICTIONARY = (
+    "site",
+    "edition",
+    "language",
+    "section",
+    "authors",
+    "tags",
+    "discovered_via",
+    "access",
+    "rights",
+    "year",
+    "language_detected",
+    "language_check",
+    "removed_reason",
+)
+
+
+def parquet_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    return pq.ParquetWriter(
+        path,
+        schema,
+        compression="zstd",
+        use_dictionary=[name for name in schema.names if name in DICTIONARY],
+    )
+
+
 class PartitionWriter:
     """Parquet files of one partition: row groups of exactly ``row_group_size`` rows (the last may be
     shorter), a new file every ``rows_per_file`` rows; zstd. The same rows in the same order give the
     same bytes, however the rows arrive in batches."""
 
-    def __init__(self, root: Path, directory: str, schema: pa.Schema, row_group_size: int, rows_per_file: int):
+    def __init__(
+        self, root: Path, directory: str, schema: pa.Schema, row_group_size: int, rows_per_file: int
+    ):
         self.root, self.directory, self.schema = root, directory, schema
         self.row_group_size, self.rows_per_file = row_group_size, rows_per_file
         self.pending: list[pa.RecordBatch] = []
@@ -61,7 +91,7 @@ class PartitionWriter:
             name = f"{self.directory}/part-{len(self.files):05d}.parquet"
             path = self.root / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+            self.writer = parquet_writer(path, self.schema)
             self.files.append(name)
         self.writer.write_table(group.cast(self.schema).combine_chunks(), row_group_size=count)
         self.file_rows += count
@@ -97,7 +127,9 @@ def write_sorted(
                 if writer is not None and current is not None:
                     written[current] = (writer.rows, writer.close())
                 current = key
-                writer = PartitionWriter(root, partition_dir(kind, key), schema, row_group_size, rows_per_file)
+                writer = PartitionWriter(
+                    root, partition_dir(kind, key), schema, row_group_size, rows_per_file
+                )
             assert writer is not None
             writer.add(rows)
     if writer is not None and current is not None:
@@ -108,9 +140,11 @@ def write_sorted(
 def write_table(table: pa.Table, path: Path, row_group_size: int) -> None:
     """One small file (the build state), byte-stable like the partitions."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with pq.ParquetWriter(path, table.schema, compression="zstd") as writer:
+    with parquet_writer(path, table.schema) as writer:
         for start in range(0, max(table.num_rows, 1), row_group_size):
-            writer.write_table(table.slice(start, row_group_size).combine_chunks(), row_group_size=row_group_size)
+            writer.write_table(
+                table.slice(start, row_group_size).combine_chunks(), row_group_size=row_group_size
+            )
 
 
 _RENAME_EXCHANGE = 2

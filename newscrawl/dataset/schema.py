@@ -97,6 +97,8 @@ DATA_SCHEMA = pa.schema([*ITEM_FIELDS, YEAR, FIRST_CRAWLED, *DUPLICATE_FIELDS, *
 #: removed/: rows taken out of data/, and why
 REMOVED_SCHEMA = pa.schema([*DATA_SCHEMA, *REMOVED_FIELDS])
 #: versions/: one row per distinct body of a URL, numbered from 1 in order of first crawl
-VERSIONS_SCHEMA = pa.schema([*ITEM_FIELDS, YEAR, FIRST_CRAWLED, pa.field("version", pa.int32(), nullable=False)])
+VERSIONS_SCHEMA = pa.schema(
+    [*ITEM_FIELDS, YEAR, FIRST_CRAWLED, pa.field("version", pa.int32(), nullable=False)]
+)
 
 SCHEMAS = {"data": DATA_SCHEMA, "versions": VERSIONS_SCHEMA, "removed": REMOVED_SCHEMA}

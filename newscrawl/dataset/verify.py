@@ -47,15 +47,24 @@ def verify(dataset: Path) -> list[str]:
                 problems.append(f"{name}: schema differs from the {kind} schema")
         if rows != part["rows"] and not any(p.startswith(tuple(part["files"])) for p in problems):
             problems.append(f"{key}: {rows} rows, the manifest says {part['rows']}")
-        if part["bytes"] != sum((dataset / n).stat().st_size for n in part["files"] if (dataset / n).is_file()):
+        if part["bytes"] != sum(
+            (dataset / n).stat().st_size for n in part["files"] if (dataset / n).is_file()
+        ):
             problems.append(f"{key}: file sizes differ from the manifest")
     for path in sorted(dataset.glob("*/**/*.parquet")):
         name = path.relative_to(dataset).as_posix()
         if not name.startswith(".") and name not in listed:
             problems.append(f"{name}: not in the manifest")
-    data = [str(dataset / n) for k, p in manifest["partitions"].items() if k.startswith("data/") for n in p["files"]]
+    data = [
+        str(dataset / n)
+        for k, p in manifest["partitions"].items()
+        if k.startswith("data/")
+        for n in p["files"]
+    ]
     if data and not problems:
-        total, urls = duckdb.sql(f"SELECT count(*), count(DISTINCT url) FROM read_parquet({data!r})").fetchall()[0]
+        total, urls = duckdb.sql(
+            f"SELECT count(*), count(DISTINCT url) FROM read_parquet({data!r})"
+        ).fetchall()[0]
         if total != urls:
             problems.append(f"data/: {total} rows but {urls} distinct URLs")
     return problems
