@@ -108,7 +108,8 @@ def main() -> None:
         lines = make_runs(runs, args.rows)
         size = sum(p.stat().st_size for p in runs.rglob("*.jsonl"))
         print(
-            f"input: {lines:,} lines, {size / 1e9:.2f} GB of run files (made in {time.perf_counter() - start:.0f} s)"
+            f"input: {lines:,} lines, {size / 1e9:.2f} GB of run files "
+            f"(made in {time.perf_counter() - start:.0f} s)"
         )
         seconds, rss, last = timed_build(
             runs, Path(tmp) / "exact", "--no-near-duplicates", "--no-language-check"
@@ -134,7 +135,8 @@ def main() -> None:
         hits = len(found & positives)
         languages = len({i["language"] for i in items})
         print(
-            f"planted near duplicates: {len(items)} texts in {languages} languages, {len(positives)} positive pairs; "
+            f"planted near duplicates: {len(items)} texts in {languages} languages, "
+            f"{len(positives)} positive pairs; "
             f"found {len(found)} pairs, recall {hits / len(positives):.3f} (target >= {TARGET_RECALL}), "
             f"precision {hits / max(1, len(found)):.3f} (target >= {TARGET_PRECISION})"
         )

@@ -186,11 +186,8 @@ class Build:
         try:
             self._clean_leftovers()
             previous = None if self.options.full else load_manifest(self.dataset)
-            if previous is None and self.dataset.exists() and any(self.dataset.iterdir()):
-                if load_manifest(self.dataset) is None:
-                    raise BuildError(
-                        f"{self.dataset}: not empty and not a dataset (no {MANIFEST}); not touched"
-                    )
+            if self.dataset.exists() and any(self.dataset.iterdir()) and load_manifest(self.dataset) is None:
+                raise BuildError(f"{self.dataset}: not empty and not a dataset (no {MANIFEST}); not touched")
             if previous is not None and (
                 previous.get("engine") != engine()
                 or previous.get("options") != self.options.output_affecting()
@@ -313,12 +310,14 @@ class Build:
             """
             CREATE TABLE picks AS
             SELECT rid, first_seen,
-                   CAST(row_number() OVER (PARTITION BY url ORDER BY first_seen, content_hash) AS INTEGER) AS version
+                   CAST(row_number() OVER (PARTITION BY url ORDER BY first_seen, content_hash) AS INTEGER)
+                       AS version
             FROM (
                 SELECT rowid AS rid, url, content_hash,
                        min(first_crawled_at) OVER (PARTITION BY url, content_hash) AS first_seen,
                        -- equal row hashes: equal rows (or a 2^-64 accident), either one will do
-                       row_number() OVER (PARTITION BY url, content_hash ORDER BY crawled_at DESC, row_hash) AS pick
+                       row_number() OVER (PARTITION BY url, content_hash
+                                          ORDER BY crawled_at DESC, row_hash) AS pick
                 FROM rows)
             WHERE pick = 1
             """
@@ -345,7 +344,8 @@ class Build:
             CREATE TABLE latest AS
             SELECT *,
                    row_number() OVER same_text AS exact_rank,
-                   CAST(count(*) OVER (PARTITION BY language, content_hash) - 1 AS INTEGER) AS exact_duplicates,
+                   CAST(count(*) OVER (PARTITION BY language, content_hash) - 1 AS INTEGER)
+                       AS exact_duplicates,
                    first_value(url) OVER same_text AS exact_first
             FROM (
                 SELECT * EXCLUDE (pick) FROM (
@@ -432,7 +432,8 @@ class Build:
         if not self.options.near_duplicates:
             return
         con.execute(
-            "CREATE TABLE docs AS SELECT row_number() OVER (ORDER BY language, content_hash) AS doc, * FROM sketch"
+            """CREATE TABLE docs AS
+               SELECT row_number() OVER (ORDER BY language, content_hash) AS doc, * FROM sketch"""
         )
         pairs: set[tuple[int, int]] = set()
         for band in range(neardup.BANDS):
@@ -449,7 +450,8 @@ class Build:
         rows = con.sql(
             """SELECT d.doc, l.language, l.content_hash, l.url, l.published, v.body
                FROM candidates c JOIN docs d USING (doc)
-               JOIN latest l ON l.language = d.language AND l.content_hash = d.content_hash AND l.exact_rank = 1
+               JOIN latest l
+                 ON l.language = d.language AND l.content_hash = d.content_hash AND l.exact_rank = 1
                JOIN versions v ON v.rowid = l.vid
                ORDER BY d.doc"""
         ).fetchall()
@@ -481,7 +483,7 @@ class Build:
             keeper = min(members, key=lambda d: (info[d][3], info[d][2]))
             cluster_id = info[keeper][1][:16]
             for doc in sorted(members):
-                language, content_hash, url, _, _ = info[doc]
+                language, content_hash, _url, _, _ = info[doc]
                 out["language"].append(language)
                 out["content_hash"].append(content_hash)
                 out["near_dup_cluster"].append(cluster_id)
@@ -589,7 +591,7 @@ class Build:
                 self.written.extend(files)
         sketch = con.sql("SELECT * FROM sketch ORDER BY language, content_hash").to_arrow_table()
         write_table(sketch, self.staging / SKETCH, 50_000)
-        for name, part in partitions.items():
+        for part in partitions.values():
             if "bytes" not in part:
                 part["bytes"] = sum((self.staging / f).stat().st_size for f in part["files"])
                 part["uncompressed"] = sum(

@@ -247,7 +247,8 @@ def render(manifest: dict[str, Any], summary: dict[str, Any], rights: str = DEFA
         "",
         f"Files: {len(files('data/'))} in `data/` ({size('data/'):,} bytes), "
         f"{len(files('versions/'))} in `versions/`, {len(files('removed/'))} in `removed/`; "
-        f"{sum(i['rows'] for i in manifest['inputs']):,} input lines from {len(manifest['inputs'])} run files.",
+        f"{sum(i['rows'] for i in manifest['inputs']):,} input lines from "
+        f"{len(manifest['inputs'])} run files.",
         "",
         "## Columns",
         "",

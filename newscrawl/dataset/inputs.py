@@ -68,7 +68,7 @@ def _problem(raw: bytes) -> str | None:
     try:
         item = json.loads(raw)
     except ValueError as exc:
-        return f"not JSON ({exc.msg})"
+        return f"not JSON ({getattr(exc, 'msg', exc)})"
     if not isinstance(item, dict):
         return "not a JSON object"
     for name in REQUIRED:
@@ -116,8 +116,8 @@ def _insert(con: duckdb.DuckDBPyConnection, source: Path) -> int:
         "INSERT INTO incoming SELECT * FROM read_json(?, columns=?, format='newline_delimited')",
         [str(source), JSON_COLUMNS],
     )
-    after: int = con.sql("SELECT count(*) FROM incoming").fetchall()[0][0]
-    return after - before
+    after = con.sql("SELECT count(*) FROM incoming").fetchall()[0][0]
+    return int(after - before)
 
 
 def read_run(

@@ -62,7 +62,7 @@ def verify(dataset: Path) -> list[str]:
         for n in p["files"]
     ]
     if data and not problems:
-        total, urls = duckdb.sql(
+        total, urls = duckdb.sql(  # type: ignore[union-attr]
             f"SELECT count(*), count(DISTINCT url) FROM read_parquet({data!r})"
         ).fetchall()[0]
         if total != urls:
