@@ -149,7 +149,8 @@ def render(manifest: dict[str, Any], summary: dict[str, Any], rights: str = DEFA
     def add(name: str, prefixes: list[str], kind: str, default: bool = False) -> None:
         if not any(files(p) for p in prefixes):
             return
-        globs = [f"{p}*/*.parquet" for p in prefixes]
+        # data/ -> data/*/*/*/*.parquet, data/rfi/cn/ -> data/rfi/cn/*/*.parquet
+        globs = [p + "*/" * (4 - p.count("/")) + "*.parquet" for p in prefixes]
         configs.append(_config(name, globs, default))
         infos.append(
             {
@@ -162,16 +163,7 @@ def render(manifest: dict[str, Any], summary: dict[str, Any], rights: str = DEFA
         )
 
     present = [e for e in editions if count(f"data/{e['site']}/{e['edition']}/")]
-    configs.append(_config("default", ["data/*/*/*/*.parquet"], default=True))
-    infos.append(
-        {
-            "config_name": "default",
-            "features": features(SCHEMAS["data"]),
-            "splits": split(["data/"]),
-            "download_size": size("data/"),
-            "dataset_size": memory("data/"),
-        }
-    )
+    add("default", ["data/"], "data", default=True)
     for e in present:
         add(f"{e['site']}_{e['edition']}", [f"data/{e['site']}/{e['edition']}/"], "data")
     languages: dict[str, list[str]] = {}
@@ -179,27 +171,8 @@ def render(manifest: dict[str, Any], summary: dict[str, Any], rights: str = DEFA
         languages.setdefault(e["language"], []).append(f"data/{e['site']}/{e['edition']}/")
     for tag, prefixes in sorted(languages.items()):
         add(tag, prefixes, "data")
-    configs.append(_config("versions", ["versions/*/*/*/*.parquet"]))
-    infos.append(
-        {
-            "config_name": "versions",
-            "features": features(SCHEMAS["versions"]),
-            "splits": split(["versions/"]),
-            "download_size": size("versions/"),
-            "dataset_size": memory("versions/"),
-        }
-    )
-    if files("removed/"):
-        configs.append(_config("removed", ["removed/*/*/*/*.parquet"]))
-        infos.append(
-            {
-                "config_name": "removed",
-                "features": features(SCHEMAS["removed"]),
-                "splits": split(["removed/"]),
-                "download_size": size("removed/"),
-                "dataset_size": memory("removed/"),
-            }
-        )
+    add("versions", ["versions/"], "versions")
+    add("removed", ["removed/"], "removed")
     tags = sorted(languages)
     front = {
         "license": "other",
