@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 
 from newscrawl.dataset import card, langcheck, neardup
 from newscrawl.dataset.inputs import InputFile, digests, read_run, run_files
-from newscrawl.dataset.output import Partition, partition_dir, publish, recover, write_sorted, write_table
+from newscrawl.dataset.output import Partition, partition_dir, publish, recover, write_partitions, write_table
 from newscrawl.dataset.schema import ITEM_COLUMNS, JSON_COLUMNS, SCHEMAS
 
 logger = logging.getLogger(__name__)
@@ -197,6 +197,10 @@ class Build:
             self.staging.mkdir()
             try:
                 return self._build(previous)
+            except duckdb.OutOfMemoryException as exc:
+                raise BuildError(
+                    f"DuckDB ran out of memory ({str(exc).splitlines()[0]}): give it more with --memory-limit"
+                ) from None
             finally:
                 if self.staging.exists():
                     shutil.rmtree(self.staging, ignore_errors=True)
@@ -576,13 +580,19 @@ class Build:
                     }
                 ),
             )
-            order = "site, edition, year, published, url" + (", version" if kind == "versions" else "")
+            order = ["published", "url"] + (["version"] if kind == "versions" else [])
             reader = con.sql(
-                f"""SELECT * FROM ({self._query(kind)}) SEMI JOIN touched USING (site, edition, year)
-                    ORDER BY {order}"""
+                f"SELECT * FROM ({self._query(kind)}) SEMI JOIN touched USING (site, edition, year)"
             ).to_arrow_reader(opts.row_group_size)
-            written = write_sorted(
-                _batches(reader), self.staging, kind, SCHEMAS[kind], opts.row_group_size, opts.rows_per_file
+            written = write_partitions(
+                reader,
+                self.staging,
+                self.staging / ".work" / kind,
+                kind,
+                SCHEMAS[kind],
+                order,
+                opts.row_group_size,
+                opts.rows_per_file,
             )
             con.unregister("touched")
             for key, (_, files) in written.items():
@@ -634,10 +644,6 @@ def _bucket_pairs(members: list[int]) -> Iterator[tuple[int, int]]:
         for i in range(1, len(members)):
             yield members[0], members[i]
             yield members[i - 1], members[i]
-
-
-def _batches(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
-    yield from reader
 
 
 def build(runs: Path, dataset: Path, options: Options | None = None) -> Result:

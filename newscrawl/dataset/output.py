@@ -21,16 +21,6 @@ def partition_dir(kind: str, partition: Partition) -> str:
     return f"{kind}/{site}/{edition}/{year}"
 
 
-def _runs(batch: pa.RecordBatch) -> Iterator[tuple[Partition, pa.RecordBatch]]:
-    """Split a batch sorted by site, edition, year into one slice per partition."""
-    keys = list(zip(*(batch.column(name).to_pylist() for name in ("site", "edition", "year")), strict=True))
-    start = 0
-    for i in range(1, len(keys) + 1):
-        if i == len(keys) or keys[i] != keys[start]:
-            yield keys[start], batch.slice(start, i - start)
-            start = i
-
-
 #: columns with few distinct values: dictionary-encoded (articles' texts and URLs are not: building
 #: a dictionary of unique strings only to drop it costs more than writing them)
 DICTIONARY = (
@@ -109,31 +99,55 @@ class PartitionWriter:
         return self.files
 
 
-def write_sorted(
+def _groups(batch: pa.RecordBatch) -> Iterator[tuple[Partition, pa.RecordBatch]]:
+    """The rows of a batch per partition, in batch order within each."""
+    keys = zip(*(batch.column(name).to_pylist() for name in ("site", "edition", "year")), strict=True)
+    rows: dict[Partition, list[int]] = {}
+    for i, key in enumerate(keys):
+        rows.setdefault(key, []).append(i)
+    for key, indices in rows.items():
+        yield key, batch.take(pa.array(indices, pa.int64()))
+
+
+def write_partitions(
     batches: Iterable[pa.RecordBatch],
     root: Path,
+    scratch: Path,
     kind: str,
     schema: pa.Schema,
+    order: list[str],
     row_group_size: int,
     rows_per_file: int,
 ) -> dict[Partition, tuple[int, list[str]]]:
-    """Write rows sorted by partition: {partition: (rows, files)}."""
+    """Write rows in any order to their partitions, each sorted by ``order``: {partition: (rows, files)}.
+
+    The rows go first to one Arrow file per partition under ``scratch``; then each partition alone is
+    read back, sorted and written. Memory holds one batch, then the largest partition, never all rows
+    (a sort of all of them in DuckDB ran out of memory where its strings would not spill).
+    """
+    scratch.mkdir(parents=True, exist_ok=True)
+    spills: dict[Partition, pa.ipc.RecordBatchFileWriter] = {}
+    names: dict[Partition, Path] = {}
+    try:
+        for batch in batches:
+            for key, rows in _groups(batch):
+                if key not in spills:
+                    names[key] = scratch / f"{len(names)}.arrow"
+                    spills[key] = pa.ipc.new_file(names[key], rows.schema)
+                spills[key].write_batch(rows)
+    finally:
+        for spill in spills.values():
+            spill.close()
     written: dict[Partition, tuple[int, list[str]]] = {}
-    current: Partition | None = None
-    writer: PartitionWriter | None = None
-    for batch in batches:
-        for key, rows in _runs(batch):
-            if key != current:
-                if writer is not None and current is not None:
-                    written[current] = (writer.rows, writer.close())
-                current = key
-                writer = PartitionWriter(
-                    root, partition_dir(kind, key), schema, row_group_size, rows_per_file
-                )
-            assert writer is not None
-            writer.add(rows)
-    if writer is not None and current is not None:
-        written[current] = (writer.rows, writer.close())
+    for key in sorted(names):
+        with pa.memory_map(str(names[key])) as source:
+            table = pa.ipc.open_file(source).read_all().sort_by([(name, "ascending") for name in order])
+        writer = PartitionWriter(root, partition_dir(kind, key), schema, row_group_size, rows_per_file)
+        for batch in table.to_batches(row_group_size):
+            writer.add(batch)
+        written[key] = (writer.rows, writer.close())
+        del table
+        names[key].unlink()
     return written
 
 
