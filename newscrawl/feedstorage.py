@@ -63,6 +63,8 @@ logger = logging.getLogger(__name__)
 NOT_APPENDABLE = ("json", "xml")
 #: stat set (to the number of feed files) when a feed could not be stored; the job wrote nothing there
 STORE_FAILED_STAT = "newscrawl/feed_store_failed"
+#: -O files kept as they were because the job ended with a failing reason or was shut down
+KEPT_PREVIOUS_STAT = "newscrawl/feed/kept_previous"
 #: finish reason of a job refused at start because an -o file cannot be appended to
 NOT_APPENDABLE_REASON = "feed_not_appendable"
 
@@ -120,6 +122,8 @@ class AtomicFileFeedStorage:
         self.batch = str(self.part.absolute())
         self.claimed = 0
         self.refused = 0
+        #: set when the job ends with a reason of NEWSCRAWL_FAILING_FINISH_REASONS or "shutdown"
+        self.incomplete_job: str | None = None
 
     @classmethod
     def from_crawler(
@@ -178,6 +182,16 @@ class AtomicFileFeedStorage:
             )
         # refused articles may have claims too: a newer time or an alias recorded with the file
         claims = self.tracker is not None and self.claimed + self.refused > 0
+        if self.incomplete_job and not self.append and _size(self.target):
+            self.part.unlink()  # an -O snapshot (never incremental: no claims) of a job that did not finish
+            self._stats().inc_value(KEPT_PREVIOUS_STAT)
+            logger.warning(
+                "the job ended with %s: %s keeps its previous content (an -O file is a complete snapshot; "
+                "the next job that finishes replaces it)",
+                self.incomplete_job,
+                self.target,
+            )
+            return
         try:
             self._publish()
         except BaseException as exc:
@@ -324,6 +338,15 @@ class FeedExporter(ScrapyFeedExporter):
                 self.crawler.stats.inc_value(STORE_FAILED_STAT)
                 self.slots = []  # nothing is exported, and no empty feed stored at the close
                 raise CloseSpider(NOT_APPENDABLE_REASON)
+
+    async def close_spider(self, spider: Spider, reason: str | None = None) -> None:
+        """Store the feeds; an -O file is not replaced by the snapshot of a job that did not finish."""
+        failing = self.crawler.settings.getlist("NEWSCRAWL_FAILING_FINISH_REASONS")
+        if reason == "shutdown" or reason in failing:
+            for slot in self.slots:
+                if isinstance(slot.storage, AtomicFileFeedStorage):
+                    slot.storage.incomplete_job = reason
+        await super().close_spider(spider)
 
     def item_scraped(self, item: Any, spider: Spider) -> None:
         self.items_seen += 1

@@ -3,6 +3,8 @@ against a copy of the RFI snapshot, with the SQLite and the Redis seen-store."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -26,6 +28,7 @@ from tests.conftest import (
     Served,
     article_fixtures,
     crawl_env,
+    free_port,
     read_jsonl,
     run_crawl,
     serve,
@@ -415,6 +418,26 @@ def test_the_readme_O_command_twice_keeps_every_article(tmp_path: Path) -> None:
         crawl(tmp_path, served)
     assert "-O writes a complete snapshot" in second.stderr
     assert sorted(i["url"] for i in complete_items(tmp_path / "output")) == ALL_URLS
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_failed_job_keeps_the_previous_O_file(tmp_path: Path, fmt: str) -> None:
+    """An -O snapshot is replaced only by a job that did its work: one whose every request
+    failed (here: nothing listens at base_url) leaves the last complete file as it was."""
+    site = copy_snapshot(tmp_path)
+    target = tmp_path / f"all.{fmt}"
+    with serve(site, tmp_path / "requests.jsonl") as served:
+        crawl(tmp_path, served, "-O", str(target))
+    before = target.read_bytes()
+    rows = list(csv.DictReader(io.StringIO(before.decode()))) if fmt == "csv" else read_jsonl(target)
+    assert sorted(row["url"] for row in rows) == ALL_URLS
+    dead = f"http://127.0.0.1:{free_port()}"
+    failed = run_crawl("rfi_cn", "-a", f"base_url={dead}", "-O", str(target), cwd=tmp_path)
+    assert failed.returncode == 3, failed.stderr[-3000:]
+    assert target.read_bytes() == before
+    assert f"{target} keeps its previous content" in failed.stderr
+    assert "'newscrawl/feed/kept_previous': 1" in failed.stderr
+    assert not [p.name for p in tmp_path.iterdir() if ".part-" in p.name]
 
 
 def test_two_concurrent_O_jobs_on_one_store_leave_a_complete_file(tmp_path: Path) -> None:
