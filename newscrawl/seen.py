@@ -244,6 +244,10 @@ class SeenStore(ABC):
         """Claim at most :data:`SETTLE_CHUNK` keys at once; ``info``: the batch's record ("": keep it)."""
 
     @abstractmethod
+    def claimed(self, batch: str, keys: Iterable[str]) -> dict[str, SeenRecord]:
+        """The records of those keys that ``batch`` claims (not committed yet)."""
+
+    @abstractmethod
     def seal(self, batch: str, publication: Publication) -> None:
         """Durably record where the batch's content lands, before its file is renamed."""
 
@@ -396,6 +400,15 @@ class SqliteSeenStore(SeenStore):
                 self.db.execute("INSERT OR REPLACE INTO claim VALUES (?, ?, ?)", (key, batch, new.to_json()))
                 granted.add(key)
         return granted
+
+    def claimed(self, batch: str, keys: Iterable[str]) -> dict[str, SeenRecord]:
+        found: dict[str, SeenRecord] = {}
+        for chunk in chunks(keys, 500):
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT key, record FROM claim WHERE batch = ? AND key IN ({marks})"
+            for key, record in self.db.execute(query, [batch, *chunk]):
+                found[key] = SeenRecord.from_json(record)
+        return found
 
     def seal(self, batch: str, publication: Publication) -> None:
         self.db.execute("PRAGMA synchronous=FULL")
@@ -572,6 +585,15 @@ class RedisSeenStore(SeenStore):
             args += [key, record.to_json()]
         return {k.decode() if isinstance(k, bytes) else k for k in self._reserve(keys=keys, args=args)}
 
+    def claimed(self, batch: str, keys: Iterable[str]) -> dict[str, SeenRecord]:
+        found: dict[str, SeenRecord] = {}
+        for wanted in chunks(keys):
+            values = self.client.hmget(self._batch_key(batch), wanted)
+            found.update(
+                (k, SeenRecord.from_json(v)) for k, v in zip(wanted, values, strict=True) if v is not None
+            )
+        return found
+
     def seal(self, batch: str, publication: Publication) -> None:
         info = self._sealed_info(self.client.hget(self.batches_key, batch), batch, publication)
         self.client.hset(self.batches_key, batch, json.dumps(info))
@@ -664,6 +686,7 @@ class SeenTracker:
         # by key digest of the article URL: a listing's modification time later than the page's
         # (rare: kept only then), and the other listed URLs' keys of the article (rarer)
         self._listed: dict[bytes, str] = {}
+        self._listed_keys: dict[bytes, str] = {}  # their keys, to date an article claimed before
         self._aliases: dict[bytes, set[str]] = {}
         committed, dropped, given_up = store.recover(foreign_timeout=claim_timeout)
         if committed or dropped:
@@ -722,6 +745,7 @@ class SeenTracker:
         known = self._listed.get(digest)
         if known is None or later(modified, known):
             self._listed[digest] = modified
+            self._listed_keys[digest] = key
 
     def note_fetch(
         self, url: str, listed_url: str, listed_modified: str | None, modified: str | None
@@ -797,7 +821,22 @@ class SeenTracker:
         self.store.seal(batch, publication)
 
     def commit(self, batch: str) -> None:
+        self._date_claimed(batch)
         self.store.commit(batch)
+
+    def _date_claimed(self, batch: str) -> None:
+        """Listing times met after their article was claimed (it is claimed as it is exported)."""
+        from newscrawl.utils.urls import key_digest
+
+        waiting = {key: self._listed[d] for d, key in self._listed_keys.items() if d in self._listed}
+        self._listed_keys = {d: key for d, key in self._listed_keys.items() if d in self._listed}
+        later_times = {}
+        for key, record in self.store.claimed(batch, waiting).items():
+            if later(waiting[key], record.modified):
+                later_times[key] = SeenRecord(record.url, waiting[key], record.content_hash, self.job)
+            self._listed.pop(key_digest(key), None)
+        if later_times:
+            self.store.reserve(batch, later_times, force=True)
 
     def abort(self, batch: str) -> None:
         self.store.abort(batch)

@@ -290,6 +290,22 @@ def test_a_later_time_met_after_the_request_was_made_counts_too(store: SeenStore
     assert store.lookup([url_key(ARTICLE)])[url_key(ARTICLE)].modified == LASTMOD
 
 
+def test_a_later_time_met_after_the_article_was_claimed_is_recorded(store: SeenStore, tmp_path: Path) -> None:
+    """Items are claimed as they are exported: a sitemap read after that still dates the record."""
+    key = url_key(ARTICLE)
+    tracker = SeenTracker(store, "job1")
+    batch = str(tmp_path / "1.jsonl")
+    tracker.note_fetch(ARTICLE, ARTICLE, None, PAGE_TIME)
+    assert tracker.reserve(batch, {ARTICLE: SeenRecord(ARTICLE, PAGE_TIME, "h1", "")}) == {ARTICLE}
+    tracker.note_listed(key, LASTMOD)  # the sitemap's entry, met after the item was exported
+    other = "https://www.rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20240228-x"  # claimed by no batch of this job
+    tracker.note_listed(url_key(other), LASTMOD)
+    tracker.commit(batch)
+    assert store.lookup([key, url_key(other)]) == {key: SeenRecord(ARTICLE, LASTMOD, "h1", "job1")}
+    assert SeenTracker(store, "job2").to_skip({key: LASTMOD}) == {key}
+    assert store.pending_batches() == {}
+
+
 def test_an_unchanged_article_fetched_again_for_a_later_time_records_that_time(
     store: SeenStore, tmp_path: Path
 ) -> None:
