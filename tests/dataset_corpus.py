@@ -62,6 +62,8 @@ def item(
         "content_hash": content_hash(body),
         "discovered_via": "section",
         "crawled_at": crawled_at,
+        "rights": None,  # NEWSCRAWL_RIGHTS_MODE=off; tests give a rights object where it matters
+        "access": "http",
     }
     out = {name: fields[name] for name in FIELD_NAMES}
     out.update(extra)

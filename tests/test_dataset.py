@@ -255,6 +255,7 @@ def test_language_check_annotates_and_filters_on_request(tmp_path: Path) -> None
 
 def test_rights_and_access_typed_and_absent_in_older_runs(tmp_path: Path) -> None:
     old = item("https://www.rfi.fr/fr/a/20240101-old", "Un article d'une ancienne collecte, sans droits.")
+    del old["rights"], old["access"]  # a run file written before schema version 2
     new = item(
         "https://www.rfi.fr/fr/a/20240101-new",
         "Un article d'une collecte récente, avec ses droits.",
@@ -265,6 +266,7 @@ def test_rights_and_access_typed_and_absent_in_older_runs(tmp_path: Path) -> Non
             "robots_disallows": ["GPTBot"],
             "checked_at": "2026-01-01T00:00:00+00:00",
             "evidence": "x",
+            "legacy": ["TDM-a: 1"],
         },
         access="free",
     )
@@ -275,7 +277,7 @@ def test_rights_and_access_typed_and_absent_in_older_runs(tmp_path: Path) -> Non
     assert str(schema.field("rights").type) == (
         "struct<tdm_reservation: int8, tdm_policy: string, source: string, "
         "robots_disallows: list<element: string>, "
-        "checked_at: timestamp[us, tz=UTC], evidence: string>"
+        "checked_at: timestamp[us, tz=UTC], evidence: string, legacy: list<element: string>>"
     )
     got = rows(
         tmp_path / "ds", "data", "url, rights.tdm_reservation AS tdm, rights.robots_disallows AS bots, access"

@@ -28,7 +28,7 @@ JSON_COLUMNS: dict[str, str] = {
     "crawled_at": "TIMESTAMPTZ",
     "rights": (
         "STRUCT(tdm_reservation TINYINT, tdm_policy VARCHAR, source VARCHAR, "
-        "robots_disallows VARCHAR[], checked_at TIMESTAMPTZ, evidence VARCHAR)"
+        "robots_disallows VARCHAR[], checked_at TIMESTAMPTZ, evidence VARCHAR, legacy VARCHAR[])"
     ),
     "access": "VARCHAR",
 }
@@ -67,6 +67,7 @@ ITEM_FIELDS: list[pa.Field] = [
                 ("robots_disallows", pa.list_(pa.string())),
                 ("checked_at", UTC_TIMESTAMP),
                 ("evidence", pa.string()),
+                ("legacy", pa.list_(pa.string())),
             ]
         ),
     ),
