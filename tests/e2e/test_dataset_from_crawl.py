@@ -25,6 +25,6 @@ def test_a_crawls_output_builds_into_a_dataset_with_its_rights(tmp_path: Path) -
     expected = sorted((f["url"], f["expected"]["title"]) for f in CN)
     assert [(r["url"], r["title"]) for r in got] == expected
     # the snapshot's (invented) tdmrep.json reserves every path; the pages say nothing more
-    assert {(r["site"], r["edition"], r["tdm"], r["source"], tuple(r["legacy"]), r["access"]) for r in got} == {
-        ("rfi", "cn", 1, "file", (), "http")
-    }
+    assert {
+        (r["site"], r["edition"], r["tdm"], r["source"], tuple(r["legacy"]), r["access"]) for r in got
+    } == {("rfi", "cn", 1, "file", (), "http")}
