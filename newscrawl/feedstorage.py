@@ -53,6 +53,7 @@ from scrapy.extensions.feedexport import FeedExporter as ScrapyFeedExporter
 from scrapy.extensions.feedexport import ItemFilter
 from w3lib.url import file_uri_to_path
 
+from newscrawl.outcome import FEED_STORE_FAILED
 from newscrawl.params import SettingError
 from newscrawl.rights import write_sidecar
 from newscrawl.seen import Publication, SeenRecord, SeenTracker, process_running, this_process
@@ -139,6 +140,18 @@ class AtomicFileFeedStorage:
                 f"already has one; appending would make it invalid. Use -O {self.target} (a complete "
                 "snapshot each run) or JSON Lines (-o x.jsonl), which can be appended to"
             )
+        return None
+
+    def cannot_write(self) -> str | None:
+        """Why this feed's file cannot be written at all (its directory made, the file a directory), if so."""
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return f"its directory cannot be created ({exc.strerror}: {exc.filename})"
+        if self.target.is_dir():
+            return "it is a directory"
+        if not os.access(self.target.parent, os.W_OK | os.X_OK):
+            return f"its directory {self.target.parent} is not writable"
         return None
 
     def open(self, spider: Spider) -> IO[bytes]:
@@ -332,12 +345,20 @@ class FeedExporter(ScrapyFeedExporter):
     def open_spider(self, spider: Spider) -> None:
         super().open_spider(spider)
         for slot in self.slots:
-            reason = slot.storage.cannot_append() if isinstance(slot.storage, AtomicFileFeedStorage) else None
-            if reason:
+            if not isinstance(slot.storage, AtomicFileFeedStorage):
+                continue
+            reason, finish = slot.storage.cannot_append(), NOT_APPENDABLE_REASON
+            if not reason:
+                cannot_write = slot.storage.cannot_write()
+                reason = (
+                    f"feed {slot.storage.target} cannot be written: {cannot_write}" if cannot_write else None
+                )
+                finish = FEED_STORE_FAILED
+            if reason:  # before any request: one line, the job fails
                 logger.error(reason)
                 self.crawler.stats.inc_value(STORE_FAILED_STAT)
                 self.slots = []  # nothing is exported, and no empty feed stored at the close
-                raise CloseSpider(NOT_APPENDABLE_REASON)
+                raise CloseSpider(finish)
 
     async def close_spider(self, spider: Spider, reason: str | None = None) -> None:
         """Store the feeds; an -O file is not replaced by the snapshot of a job that did not finish."""

@@ -475,26 +475,22 @@ def test_every_request_answered_with_an_error_fails_the_job(tmp_path: Path) -> N
 def test_a_feed_that_cannot_be_written_fails_the_job(
     tmp_path: Path, snapshot_server: Any, block: str
 ) -> None:
-    """A directory where the file should go (storing fails), or a file where its directory should go
-    (the file cannot even be opened)."""
+    """A directory where the file should go, or a file where its directory should go: found when the
+    feed opens, before any article is fetched; one ERROR line, no traceback."""
     out = tmp_path / "out"
     if block == "target":
         (out / "o.jsonl").mkdir(parents=True)
-        target = out / "o.jsonl"
+        why = "it is a directory"
     else:
         out.write_text("a file", "utf-8")
-        target = out / "o.jsonl"
+        why = "its directory cannot be created"
+    target = out / "o.jsonl"
     result = run_crawl("rfi_cn", "-a", f"base_url={snapshot_server.url}", "-O", str(target), cwd=tmp_path)
     assert_failed(result, "feed_store_failed")
-    assert (
-        "rfi_cn: 1 feed(s) could not be stored; the job fails with finish reason feed_store_failed"
-        in result.stderr
-    )
-    if block == "target":
-        assert "Error storing jsonl feed (16 items)" in result.stderr
-        assert "'feedexport/failed_count/AtomicFileFeedStorage': 1" in result.stderr
-    else:
-        assert f"feed {target} could not be opened; nothing was stored" in result.stderr
+    assert f"ERROR: feed {target} cannot be written: {why}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "'newscrawl/feed_store_failed': 1" in result.stderr
+    assert "'downloader/request_count'" not in result.stderr  # nothing fetched for a feed that cannot be
 
 
 def test_redis_gone_mid_run_fails_the_job(tmp_path: Path) -> None:
