@@ -57,6 +57,7 @@ from newscrawl.outcome import FEED_STORE_FAILED
 from newscrawl.params import SettingError
 from newscrawl.rights import write_sidecar
 from newscrawl.seen import Publication, SeenRecord, SeenTracker, process_running, this_process
+from newscrawl.utils.files import fsync_dir
 
 logger = logging.getLogger(__name__)
 
@@ -75,14 +76,6 @@ _PART = re.compile(r"^\.(?P<name>.+)\.part-(?P<host>.+)-(?P<pid>\d+)-(?P<start>[
 def part_path(target: Path) -> Path:
     host, pid, start = this_process()
     return target.with_name(f".{target.name}.part-{host}-{pid}-{start}")
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def remove_stale_parts(directory: Path) -> int:
@@ -232,7 +225,7 @@ class AtomicFileFeedStorage:
     def _publish(self) -> None:
         if not self.append:
             os.replace(self.part, self.target)
-            _fsync_dir(self.target.parent)
+            fsync_dir(self.target.parent)
             return
         # jobs appending to one file take turns, each merging the file as the one before left it:
         # two merges of the same old file would lose the lines of whichever was renamed first
@@ -250,7 +243,7 @@ class AtomicFileFeedStorage:
             if merged.exists():
                 os.replace(merged, self.part)
             os.replace(self.part, self.target)
-            _fsync_dir(self.target.parent)
+            fsync_dir(self.target.parent)
             self._step("renamed")
 
     def _hash_part(self) -> tuple[int, int, str]:
