@@ -8,7 +8,7 @@ Chromium (scrapy-playwright) once, when
   sets a cookie and reloads), reason ``status_403``;
 - the plain answer was a 200 HTML page with scripts that is not *ready*: its
   body has no paragraph with text yet (the page class's ``READY_SELECTOR``,
-  ``div.t-content__body > p``), because a script inserts the article, or
+  ``div.t-content__body > p`` on FMM pages), because a script inserts the article, or
   only its body, after load; reason ``js_shell``. An empty or script-less
   page cannot render more, and a page with the article template but no body
   container at all is a layout change, not a shell: those are left as they
@@ -64,8 +64,7 @@ if TYPE_CHECKING:
     from playwright.async_api import Request as PlaywrightRequest
     from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-from newscrawl.pages.article import body_shows_text, has_article_markup
-from newscrawl.pages.fmm import FmmArticlePage
+from newscrawl.pages.base import READY, WAITING, ArticlePage
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +95,7 @@ def abort_request(request: PlaywrightRequest) -> bool:
     return request.resource_type in ABORTED_RESOURCE_TYPES
 
 
-#: :meth:`FmmArticlePage.is_ready` in the page: an element matched by the selector holds text
+#: :meth:`ArticlePage.is_ready` in the page: an element matched by the selector holds text
 #: (JavaScript's ``\s`` covers the no-break space and the BOM)
 _READY_JS = (
     "(selector) => Array.from(document.querySelectorAll(selector))"
@@ -214,7 +213,7 @@ class BrowserMiddleware:
 
     @staticmethod
     def is_article_request(request: Request, spider: Spider) -> bool:
-        """An article page request of an FMM spider (never a listing, feed, sitemap or robots.txt)."""
+        """An article page request of a spider (never a listing, feed, sitemap or robots.txt)."""
         parse_article = getattr(spider, "parse_article", None)
         return bool(
             request.meta.get("newscrawl_public_url")
@@ -223,47 +222,39 @@ class BrowserMiddleware:
         )
 
     @staticmethod
-    def page_class(request: Request, spider: Spider) -> type[FmmArticlePage]:
-        """The page class of the article's edition (``FmmSpider.article_page_class``)."""
+    def page_class(request: Request, spider: Spider) -> type[ArticlePage]:
+        """The page class of the article's edition (``NewsSpider.article_page_class``)."""
         article_page_class = getattr(spider, "article_page_class", None)
-        cls: type[FmmArticlePage] = (
-            article_page_class(request)
-            if article_page_class
-            else getattr(spider, "page_class", FmmArticlePage)
+        cls: type[ArticlePage] = (
+            article_page_class(request) if article_page_class else getattr(spider, "page_class", ArticlePage)
         )
         return cls
 
+    def body_state(self, request: Request, response: HtmlResponse, spider: Spider) -> str:
+        """The page class's :meth:`~ArticlePage.body_state` of ``response``: from its bytes when they
+        tell (:meth:`~ArticlePage.scan_body_state`, no parse in the crawl process), else parsed.
+        """
+        cls = self.page_class(request, spider)
+        return cls.scan_body_state(response.body) or cls(response.selector, response.url).body_state()
+
     def is_ready(self, request: Request, response: Response, spider: Spider) -> bool:
         """The page class's ready condition (a ``READY_SELECTOR`` match with text) holds for ``response``."""
-        return isinstance(response, HtmlResponse) and self._ready(
-            request, response, spider, body_shows_text(response.body)
-        )
-
-    def _ready(self, request: Request, response: HtmlResponse, spider: Spider, shown: bool | None) -> bool:
-        """:meth:`is_ready`, given what the bytes show (:func:`body_shows_text`, no parse in the crawl
-        process). The page is parsed only when they show no body paragraph, or for a page class with a
-        ``READY_SELECTOR`` of its own.
-        """
-        page = self.page_class(request, spider)
-        if shown and page.READY_SELECTOR == FmmArticlePage.READY_SELECTOR:
-            return True
-        return page(response.selector, response.url).is_ready()
+        return isinstance(response, HtmlResponse) and self.body_state(request, response, spider) == READY
 
     def awaits_script(self, request: Request, response: Response, spider: Spider) -> bool:
         """A 200 HTML page whose article, or only its body, a script has still to insert.
 
         Not ready, with scripts, and either without the article template or
         with an empty body container. A template without any body container
-        is a layout change: rendering cannot help; validation and the coverage
-        monitor report it.
+        (:data:`NO_BODY`) is a layout change: rendering cannot help; validation
+        and the coverage monitor report it.
         """
         if response.status != 200 or not isinstance(response, HtmlResponse):
             return False
-        shown = body_shows_text(response.body)
-        if shown is None and has_article_markup(response.body):
-            return False
         # a page without scripts renders nothing more
-        return not self._ready(request, response, spider, shown) and bool(response.selector.xpath("//script"))
+        return self.body_state(request, response, spider) == WAITING and bool(
+            response.selector.xpath("//script")
+        )
 
     def reason_for(self, request: Request, response: Response, spider: Spider) -> str | None:
         """Why a plain answer to ``request`` must be fetched again through the browser, or None."""

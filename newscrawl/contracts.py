@@ -34,7 +34,7 @@ class EditionUrlContract(Contract):
     name = "edition_url"
 
     def adjust_request_args(self, args: dict[str, Any]) -> dict[str, Any]:
-        from newscrawl.spiders.fmm import META_PUBLIC_URL
+        from newscrawl.spiders.base import META_PUBLIC_URL
 
         spider = args["callback"].__self__
         page = self.args[0] if self.args else ""

@@ -152,3 +152,30 @@ def test_the_rfi_spider_follows_an_editions_requires_js_and_page_class(
         assert item.title == f"tw: {fixture['expected']['title']}", cls.name
         if cls is RfiMultiSpider:  # the other edition keeps the defaults
             assert not requests[1].meta.get("playwright")
+
+
+def _every_edition() -> list[Any]:
+    return [edition for name in SPIDERS for edition in LOADER.load(name).available_editions()]
+
+
+@pytest.mark.parametrize("edition", _every_edition(), ids=lambda e: e.spider)
+def test_every_spiders_item_passes_the_schema_with_its_site_edition_and_language(edition: Any) -> None:
+    """An item of every spider the loader knows passes validation: no silent drop for an unknown ``site``."""
+    from dataclasses import replace
+
+    from scrapy.utils.misc import build_from_crawler
+
+    from newscrawl.pipelines.validation import ValidateArticlePipeline, article_schema
+    from tests.test_pipelines import article
+
+    assert edition.site in article_schema()["properties"]["site"]["enum"]
+    pipeline = build_from_crawler(ValidateArticlePipeline, get_crawler())
+    item = replace(
+        article(content_hash="a" * 64),
+        url=edition.home_url + "article",
+        site=edition.site,
+        edition=edition.code,
+        language=edition.language,
+    )
+    assert pipeline.process_item(item) is item
+    assert not pipeline.stats.get_value("newscrawl/validation/dropped")

@@ -87,6 +87,14 @@ def _first(values: list[str]) -> str | None:
     return values[0] if values else None
 
 
+#: what a page's markup says of its body (:meth:`ArticlePage.body_state`): the body's content is there;
+#: the article template is there without a body container (a layout change: rendering cannot help);
+#: neither yet (a script may still insert the article or its body)
+READY = "ready"
+NO_BODY = "no_body"
+WAITING = "waiting"
+
+
 def _names(value: Any) -> list[str]:
     """Names from a JSON-LD value: a string, an object with ``name``, or a list of either."""
     names = []
@@ -224,6 +232,23 @@ class ArticlePage:
             _TEXT_CHAR.search(node if isinstance(node, str) else " ".join(_TEXT_NODES(node)))
             for node in self._all(self.READY_SELECTOR)
         )
+
+    @classmethod
+    def scan_body_state(cls, body: bytes) -> str | None:
+        """:meth:`body_state` read from the page's bytes without a parse, or None when they cannot tell.
+
+        The browser middleware asks it of every article response first; a CMS
+        whose markers have a byte form it can trust overrides it.
+        """
+        return None
+
+    def body_state(self) -> str:
+        """:data:`READY`, :data:`NO_BODY` (the template without a body container) or :data:`WAITING`."""
+        if self.is_ready():
+            return READY
+        if self.is_article() and self._body is None:
+            return NO_BODY
+        return WAITING
 
     def body_is_cut(self) -> bool:
         """True when broken markup cut the body short; only a CMS that can tell overrides it."""

@@ -1,1 +1,1 @@
-"""Spiders. Bases (fmm.FmmSpider, rfi.RfiSpider) have no name, so `scrapy list` shows only real editions."""
+"""Spiders. Bases (base.NewsSpider, fmm.FmmSpider, rfi.RfiSpider…) have no name: not in `scrapy list`."""

@@ -1,121 +1,44 @@
-"""FmmSpider: discovery and routing shared by every site on the FMM CMS.
+"""FmmSpider: the France Médias Monde CMS (RFI, France 24, MCD) on the CMS-neutral :class:`NewsSpider`.
 
-A concrete spider only declares data (``name``, ``edition``, ``language``,
-``sections``, which routes the site is known to publish); this base turns
-it into an :class:`~newscrawl.editions.Edition` and derives from it the
-discovery URLs (homepage, section pages, RSS feed, news sitemap; for a
-backfill the monthly sitemaps and daily archives), the article-URL rule and
-the mapping between the public origin and ``base_url``. It holds no
-selector: pages are read by :mod:`newscrawl.pages`.
-
-Stats (``newscrawl/`` prefix): ``links/article``, ``links/not_article``,
-``links/offsite``, ``links/duplicate``, ``links/out_of_window``,
-``discovered/<source>``, ``articles/over_max``, ``sources/unavailable``,
-``backfill/months_selected``, ``backfill/months_skipped``,
-``pages/not_text``, ``pages/not_html``, ``pages/not_article``, ``pages/broken_structure``,
-``pages/charset_mismatch``, ``pages/parse_failed/<reason>``, ``pages/foreign_canonical`` (an
-article whose canonical URL is on another site, as when ``base_url`` serves another site: no item).
-
-Article pages are read in the crawl's parse workers (:mod:`newscrawl.parsepool`);
-article links wait in the spider and are released as requests finish
-(``NEWSCRAWL_ARTICLES_IN_FLIGHT``).
-
-Outside a crawl job (``scrapy parse``, ``fetch``, ``shell``, ``check``: no
-``NEWSCRAWL_CRAWL_JOB``) the spider writes nothing: no default feed, no
-seen-store; and a page's callback returns all its article requests, so the
-tool shows them and nothing is fetched behind its back. :meth:`FmmSpider.parse`
-reads any page of the site by what it is.
+A concrete spider declares data (``name``, ``edition``, ``language``,
+``sections``, which routes the site is known to publish); this class turns it
+into an :class:`~newscrawl.editions.FmmEdition`, whose URL rules give the
+discovery URLs (homepage, section pages, RSS feed ``/<ed>/rss``, news sitemap
+``/sitemaps/<ed>/news.xml``; for a backfill the monthly sitemaps of
+``/sitemaps/<ed>/index.xml`` and daily archives) and the article-URL rule.
+Listings and archive pages are read by :mod:`newscrawl.pages.fmm`; everything
+else (arguments, seen-store, budget, waiting links, errors) is
+:class:`~newscrawl.spiders.base.NewsSpider`'s.
 """
 
 from __future__ import annotations
 
-import gc
-import re
-import sys
-import uuid
-from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, TypeGuard
-from urllib.parse import urljoin, urlsplit
+from typing import ClassVar
 
 import scrapy
-from parsel import Selector
-from scrapy import signals
-from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
-from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
-from twisted.python.failure import Failure
 
-from newscrawl import __version__
-from newscrawl.browser import META_FETCH
-from newscrawl.commands.crawl import CRAWL_JOB
-from newscrawl.editions import Edition, contents_month, url_date
-from newscrawl.items import FIELD_NAMES, ArticleItem
-from newscrawl.outcome import SEEN_STORE_FAILED, JobOutcomeMonitor
-from newscrawl.pages.article import BROKEN_STRUCTURE, NOT_ARTICLE, html_selector, read_article
-from newscrawl.pages.feeds import parse_rss, parse_sitemap
+from newscrawl.editions import Edition, FmmEdition, contents_month
+from newscrawl.pages.base import ArticlePage
 from newscrawl.pages.fmm import FmmArchivePage, FmmArticlePage, FmmListingPage
-from newscrawl.params import SettingError, SpiderArgs, SpiderArgumentError, parse_args, report
-from newscrawl.parsepool import ParseError, ParsePool, crawler_pool
-from newscrawl.rights import ENFORCE, RightsGateMiddleware, rights_middleware
-from newscrawl.seen import SeenTracker, open_store, store_errors, store_failure
-from newscrawl.utils.failures import failure_reason
-from newscrawl.utils.text import PARIS, utc_now_iso
-from newscrawl.utils.urls import (
-    clean_url,
-    decoded_path,
-    key_digest,
-    plain_path_text,
-    replace_origin,
-    url_key,
+from newscrawl.spiders.base import (  # noqa: F401  (META_* are part of this module's interface)
+    META_EDITION,
+    META_LISTED_MODIFIED,
+    META_PUBLIC_URL,
+    META_VIA,
+    STATE_PENDING,
+    NewsSpider,
 )
-
-META_PUBLIC_URL = "newscrawl_public_url"
-META_VIA = "newscrawl_discovered_via"
-META_EDITION = "newscrawl_edition"
-META_LISTED_MODIFIED = "newscrawl_listed_modified"  # the feed's or sitemap's time of the link
-STATE_PENDING = "newscrawl_pending_articles"  # in spider.state (JOBDIR)
-_SPIDER = SETTINGS_PRIORITIES["spider"]
+from newscrawl.utils.text import PARIS
 
 
-def _default_feed() -> dict[str, Any]:
-    return {"format": "jsonlines", "encoding": "utf-8", "fields": list(FIELD_NAMES)}
-
-
-def _open_tracker(crawler: Crawler, site: str, job: str, recrawl: bool, claim_timeout: float) -> SeenTracker:
-    """The job's seen-store tracker; a store that cannot be opened is a :class:`SettingError` naming it."""
-    settings = crawler.settings
-    setting, state_dir = settings.get("NEWSCRAWL_SEEN_STORE"), settings.get("NEWSCRAWL_STATE_DIR")
-    try:
-        store = open_store(setting, state_dir, site)
-    except ValueError as exc:  # a NEWSCRAWL_SEEN_STORE it does not understand
-        raise SettingError(str(exc)) from None
-    except store_errors(setting) as exc:
-        raise SettingError(store_failure(setting, state_dir, exc)) from None
-    try:
-        return SeenTracker(store, job, recrawl=recrawl, crawler=crawler, claim_timeout=claim_timeout)
-    except store_errors(setting) as exc:  # its recovery of crashed jobs' claims
-        store.close()
-        raise SettingError(store_failure(setting, state_dir, exc)) from None
-
-
-class FmmSpider(scrapy.Spider):
+class FmmSpider(NewsSpider):
     """Base of every FMM-CMS spider (no ``name``: not listed by ``scrapy list``)."""
 
-    #: site code written to items (``rfi``)
-    site: ClassVar[str]
-    #: the site's public origin; item URLs always name it
-    public_origin: ClassVar[str]
-    #: other host names of the same site, mapped to the public origin's host
-    host_aliases: ClassVar[frozenset[str]] = frozenset()
     #: True when the site's paths start with the edition code (``/cn/…``)
     edition_in_path: ClassVar[bool] = True
-    #: edition code written to items (``cn``)
-    edition: ClassVar[str]
-    #: BCP 47 language tag of the edition
-    language: ClassVar[str]
     #: section slugs of the edition's navigation, as decoded text
     sections: ClassVar[tuple[str, ...]]
     #: first path segments (after the prefix) that never hold articles: tags, authors, live
@@ -124,21 +47,16 @@ class FmmSpider(scrapy.Spider):
     feeds: ClassVar[frozenset[str]] = frozenset()
     #: backfill routes: "sitemap" (index of monthly maps), "archive" (daily pages)
     backfill_routes: ClassVar[frozenset[str]] = frozenset()
-    #: daily archive path (see :attr:`Edition.archive_day`) and its month names
+    #: daily archive path (see :attr:`FmmEdition.archive_day`) and its month names
     archive_day: ClassVar[str | None] = None
     month_names: ClassVar[tuple[str, ...]] = ()
-    page_class: ClassVar[type[FmmArticlePage]] = FmmArticlePage
-    #: True: every article page is fetched through the browser (newscrawl/browser.py)
-    requires_js: ClassVar[bool] = False
-
-    args: SpiderArgs
-    editions: tuple[Edition, ...]
-    job: str
+    page_class: ClassVar[type[ArticlePage]] = FmmArticlePage
+    source_callbacks: ClassVar[dict[str, str]] = {**NewsSpider.source_callbacks, "archive": "parse_archive"}
 
     @classmethod
-    def edition_info(cls) -> Edition:
-        """The :class:`Edition` this (data-only) spider class declares."""
-        return Edition(
+    def edition_info(cls) -> FmmEdition:
+        """The :class:`FmmEdition` this (data-only) spider class declares."""
+        return FmmEdition(
             spider=cls.name,
             site=cls.site,
             code=cls.edition,
@@ -156,161 +74,12 @@ class FmmSpider(scrapy.Spider):
         )
 
     @classmethod
-    def available_editions(cls) -> tuple[Edition, ...]:
-        """Editions this spider can crawl; multi-edition spiders override it."""
-        return (cls.edition_info(),)
-
-    @classmethod
-    def handles_request(cls, request: scrapy.Request) -> bool:
-        """A URL of the edition on the public site (``/cn/…``, ``/sitemaps/cn/…``): ``scrapy parse``,
-        ``fetch`` and ``shell`` given such a URL without ``--spider`` use this spider.
-
-        The multi-edition spider claims none, so an edition's URL has one spider.
-        """
-        editions = cls.available_editions()
-        host = urlsplit(request.url).hostname or ""
-        on_site = host == urlsplit(cls.public_origin).hostname or host in cls.host_aliases
-        if len(editions) != 1 or not on_site:
-            return False
-        path = decoded_path(request.url)
-        return editions[0].owns_path(path) or path.startswith(f"/sitemaps/{cls.edition}/")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        available = self.available_editions()
-        multi = len(available) > 1
-        try:
-            parsed = parse_args(
-                kwargs,
-                default_base_url=self.public_origin,
-                known_sections={e.code: e.sections for e in available} if multi else available[0].sections,
-                known_editions=tuple(e.code for e in available) if multi else (),
-            )
-            self.editions = tuple(e for e in available if not multi or e.code in parsed.editions)
-            self._check_sources(parsed)
-        except SpiderArgumentError as exc:  # logged here for every Scrapy command, not only crawl
-            report(self.name, exc)
-            raise
-        super().__init__(*args)
-        self.args = parsed
-        self.public_host = urlsplit(self.public_origin).hostname or ""
-        self._public_prefix = self.public_origin + "/"
-        fetch = urlsplit(parsed.base_url)
-        self.fetch_host = fetch.hostname or ""
-        self._fetch_origin = (fetch.scheme, fetch.netloc)
-        self.allowed_domains = [self.fetch_host]
-        self._queued: set[bytes] = set()  # key_digest() of every article URL requested or kept
-        self._requested = 0  # article requests made and not lost (max_articles counts these)
-        self._in_flight = 0  # article requests handed to Scrapy and not finished
-        #: article links found and not requested yet: (public URL, edition, source, (depth, Referer) of
-        #: the page that listed them, the modification time the feed or sitemap gave)
-        self._pending: deque[tuple[str, Edition, str, tuple[int, str | None], str | None]] = deque()
-        self._in_flight_max = 100  # NEWSCRAWL_ARTICLES_IN_FLIGHT, from the settings in from_crawler
-        self.seen_tracker: SeenTracker | None = None
-        self._store_errors: tuple[type[Exception], ...] = ()  # store_errors(), in from_crawler
-        self._store_failed = False
-        self.parse_pool = ParsePool(0)  # the crawl's own, from its settings, in from_crawler
-
-    def _check_sources(self, args: SpiderArgs) -> None:
-        usable = [
-            s for s in args.sources if any(e.has_source(s, backfill=args.backfill) for e in self.editions)
-        ]
-        if not usable:
-            mode = "a backfill (since=)" if args.backfill else "recent articles"
-            raise SpiderArgumentError(
-                f"sources={','.join(args.sources)}: none is known to exist for {mode} on "
-                f"{', '.join(e.spider for e in self.editions)}; see docs/editions.md"
-            )
-
-    @classmethod
-    def update_settings(cls, settings: BaseSettings) -> None:
-        """Add the default feed (``NEWSCRAWL_FEED_URI``) unless ``-o``/``-O`` or FEEDS name one."""
-        super().update_settings(settings)
-        uri = settings.get("NEWSCRAWL_FEED_URI")
-        if uri and settings.getbool(CRAWL_JOB) and not settings.getdict("FEEDS"):
-            settings.set("FEEDS", {uri: _default_feed()}, priority="spider")
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FmmSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        user_agent_is_default = (settings.getpriority("USER_AGENT") or 0) <= 0
-        if user_agent_is_default and not settings.frozen:
-            contact = settings.get("NEWSCRAWL_CONTACT_URL", "")
-            crawler.settings.set(
-                "USER_AGENT",
-                f"newscrawl/{__version__} (+{contact})" if contact else f"newscrawl/{__version__}",
-                priority="spider",
-            )
-        # the job id: Scrapyd's (-a _job=…), else a new one; feed file names may use it as %(job)s
-        spider.job = str(kwargs.get("_job") or uuid.uuid4().hex)
-        spider.parse_pool = crawler_pool(crawler)
-        try:
-            spider._in_flight_max = settings.getint("NEWSCRAWL_ARTICLES_IN_FLIGHT", 100)
-        except ValueError:
-            spider._in_flight_max = 0
-        if spider._in_flight_max < 1:
-            raise SettingError(
-                "NEWSCRAWL_ARTICLES_IN_FLIGHT must be 1 or more, not "
-                f"{settings.get('NEWSCRAWL_ARTICLES_IN_FLIGHT')!r}"
-            )
-        crawl_job = settings.getbool(CRAWL_JOB)
-        if not crawl_job:  # scrapy parse/check: every article request goes to the tool, none is held back
-            spider._in_flight_max = sys.maxsize
-        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
-        crawler.signals.connect(spider._keep_pending, signal=signals.spider_closed)
-        scrapyd_uri = settings.get("NEWSCRAWL_SCRAPYD_FEED_URI")
-        if (
-            kwargs.get("_job")
-            and scrapyd_uri
-            and not settings.frozen
-            and settings.getpriority("FEEDS") == _SPIDER
-            # unless NEWSCRAWL_FEED_URI was given more explicitly (setting=, -s): the user's choice
-            and (settings.getpriority("NEWSCRAWL_FEED_URI") or 0)
-            <= (settings.getpriority("NEWSCRAWL_SCRAPYD_FEED_URI") or 0)
-        ):
-            # a Scrapyd job with the default feed: concurrent jobs must never share a file
-            settings.set("FEEDS", {scrapyd_uri: _default_feed()}, priority="spider")
-        try:
-            claim_timeout = settings.getfloat("NEWSCRAWL_CLAIM_TIMEOUT", 0)
-        except ValueError:
-            claim_timeout = -1
-        if not claim_timeout >= 0:  # also NaN
-            raise SettingError(
-                "NEWSCRAWL_CLAIM_TIMEOUT must be a number of seconds, 0 for never, not "
-                f"{settings.get('NEWSCRAWL_CLAIM_TIMEOUT')!r}"
-            )
-        if crawl_job and settings.getbool("NEWSCRAWL_SEEN_STORE_ENABLED", True):
-            spider._store_errors = store_errors(settings.get("NEWSCRAWL_SEEN_STORE"))
-            spider.seen_tracker = _open_tracker(
-                crawler, cls.site, spider.job, spider.args.recrawl, claim_timeout
-            )
-        if not settings.get("NEWSCRAWL_CONTACT_URL") and spider.args.base_url == cls.public_origin:
-            spider.logger.warning(
-                "NEWSCRAWL_CONTACT_URL is not set: the User-Agent names no contact for the "
-                "site's operators; set it to a page or mailto: where you can be reached"
-            )
-        return spider
-
-    # -- URLs -----------------------------------------------------------------
-
-    def discovery_urls(self) -> Iterator[tuple[str, str, Edition]]:
-        """``(public URL, source, edition)`` of every discovery page, in the order requested."""
-        args = self.args
-        for edition in self.editions:
-            for source in args.sources:
-                if not edition.has_source(source, backfill=args.backfill):
-                    if args.sources_explicit:
-                        self._count("sources/unavailable")
-                        self.logger.warning(
-                            "%s: no %s route is known to exist for %s; skipped (see docs/editions.md)",
-                            self.name,
-                            source,
-                            edition.spider,
-                        )
-                    continue
-                yield from ((url, source, edition) for url in self._source_urls(edition, source))
+    def _owns_request_path(cls, edition: Edition, path: str) -> bool:
+        """``/cn/…`` and the edition's sitemaps, ``/sitemaps/cn/…``."""
+        return edition.owns_path(path) or path.startswith(f"/sitemaps/{cls.edition}/")
 
     def _source_urls(self, edition: Edition, source: str) -> Iterator[str]:
+        assert isinstance(edition, FmmEdition)
         args = self.args
         if source == "section":
             chosen = args.sections
@@ -329,148 +98,20 @@ class FmmSpider(scrapy.Spider):
                     yield url
                 day += timedelta(days=1)
 
-    def to_fetch_url(self, public_url: str) -> str:
-        """Where a public URL is requested: the same path and query on ``base_url``."""
-        if self.args.base_url == self.public_origin:
-            return public_url
-        return replace_origin(public_url, self.args.base_url)
-
-    def to_public_url(self, href: str, base: str) -> str | None:
-        """Clean, absolute public URL of a link, or None when it leaves the site."""
-        try:
-            url = clean_url(urljoin(base, href))
-        except ValueError:
-            return None
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if host == self.public_host or host in self.host_aliases:
-            return replace_origin(url, self.public_origin)
-        if (parts.scheme, parts.netloc) == self._fetch_origin:
-            return replace_origin(url, self.public_origin)
-        return None
-
-    def _link_target(self, href: str, base: str, relative_on_site: bool) -> tuple[str, str, str] | None:
-        """``(public URL, its decoded path, its dedup key or "")`` of a link on a page at ``base``.
-
-        None when the link leaves the site. A root-relative or public-origin
-        link already in its key form (:func:`plain_path_text`, the cards of
-        FMM pages) takes a shortcut that gives the same three values; the key
-        is then the URL itself. Otherwise the key is left to the caller ("").
-        """
-        if href.startswith("/"):
-            relative = href if relative_on_site else None
-        elif href.startswith(self._public_prefix):
-            relative = href[len(self.public_origin) :]
-        else:
-            relative = None
-        if relative is not None:
-            text = plain_path_text(relative)
-            if text is not None:
-                url = self.public_origin + relative
-                return url, text, url
-        public_url = self.to_public_url(href, base)
-        if public_url is None:
-            return None
-        return public_url, decoded_path(public_url), ""
-
-    def article_edition(self, public_url: str, path: str | None = None) -> Edition | None:
-        """The crawled edition whose article-URL rule ``public_url`` meets (``-a sections`` applied).
-
-        ``path``: the URL's :func:`decoded_path`, when the caller has it already and knows the URL
-        is on the public host (as :meth:`to_public_url` makes it).
-        """
-        if path is None:
-            if urlsplit(public_url).hostname != self.public_host:
-                return None
-            path = decoded_path(public_url)
-        for edition in self.editions:
-            if edition.owns_path(path) and edition.is_article_path(path, self.args.sections):
-                return edition
-        return None
-
-    def is_article_url(self, public_url: str) -> bool:
-        return self.article_edition(public_url) is not None
-
-    # -- discovery ------------------------------------------------------------
-
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        # everything imported and built so far lives as long as the crawl: exempting it from the
-        # garbage collector's scans saves ~12 % of a large crawl's CPU (docs/performance.md)
-        gc.collect()
-        gc.freeze()
-        self._resume_pending()
-        callbacks = {
-            "section": self.parse_listing,
-            "rss": self.parse_rss,
-            "sitemap": self.parse_sitemap,
-            "archive": self.parse_archive,
-        }
-        for public_url, source, _edition in self.discovery_urls():
-            yield scrapy.Request(
-                self.to_fetch_url(public_url),
-                callback=callbacks[source],
-                errback=self.on_error,
-                meta={META_PUBLIC_URL: public_url},
-                priority=10,
-            )
-
-    def _page_public_url(self, response: Response) -> str:
-        public: str = response.meta.get(META_PUBLIC_URL, response.url)
-        return self.to_public_url(response.url, response.url) or public
-
-    def _is_text(self, response: Response, what: str) -> TypeGuard[TextResponse]:
-        """True for a text response; otherwise log, count ``pages/not_text`` and say no."""
-        if isinstance(response, TextResponse):
-            return True
-        self._count("pages/not_text")
-        content_type = (response.headers.get("Content-Type") or b"?").decode("latin-1")
-        url = response.meta.get(META_PUBLIC_URL, response.url)
-        self.logger.warning("%s %s is not text (Content-Type %s); skipped", what, url, content_type)
-        return False
-
-    def _is_html(self, response: Response) -> TypeGuard[TextResponse]:
-        """True for an HTML page; otherwise (a PDF, an image, JSON…) log, count ``pages/not_html``."""
-        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
-        if isinstance(response, TextResponse) and ("html" in content_type or not content_type):
-            return True
-        self._count("pages/not_html")
-        self.logger.warning(
-            "article %s is not HTML (Content-Type %s); no item",
-            response.meta.get(META_PUBLIC_URL, response.url),
-            content_type or "missing",
-        )
-        return False
-
-    @staticmethod
-    def _html(response: TextResponse) -> Selector:
-        """The page's tree, parsed from its UTF-8 bytes directly when it can (:func:`html_selector`)."""
-        return html_selector(response.body, response.text, response.encoding)
-
-    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[ArticleItem | scrapy.Request]:
-        """Any page of the site, read by what it is (``scrapy parse <url>``, a request without callback).
-
-        An article URL of this spider gives its item; a sitemap, its article
-        requests (an index, its monthly maps when backfilling); a feed, its
-        article requests; a daily archive page or any other page, the article
-        requests of its links.
-        """
-        if self.article_edition(self._page_public_url(response)) is not None:
-            async for item in self.parse_article(response):
-                yield item
-            return
-        for request in self._page_callback(response)(response):
-            yield request
-
-    _XML_ROOT = re.compile(rb"<(?:[\w.-]+:)?(urlset|sitemapindex|rss|feed|RDF)[\s>]")
-
     def _page_callback(self, response: Response) -> Callable[[Response], Iterator[scrapy.Request]]:
         """The callback for a page that is not an article: by its XML root, else by its markup."""
-        root = self._XML_ROOT.search(response.body, 0, 4096)
-        if root is not None:
-            return self.parse_sitemap if root.group(1) in (b"urlset", b"sitemapindex") else self.parse_rss
-        if isinstance(response, TextResponse) and FmmArchivePage(self._html(response)).article_links():
+        callback = super()._page_callback(response)
+        if (
+            callback == self.parse_listing
+            and isinstance(response, TextResponse)
+            and FmmArchivePage(self._html(response)).article_links()
+        ):
             return self.parse_archive
-        return self.parse_listing
+        return callback
+
+    def listing_links(self, response: TextResponse) -> list[str]:
+        links: list[str] = FmmListingPage(self._html(response)).article_links()
+        return links
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         """The article links of a homepage, section, tag or programme page.
@@ -479,12 +120,7 @@ class FmmSpider(scrapy.Spider):
         @returns items 0 0
         @returns requests 1
         """
-        if not self._is_text(response, "listing page"):
-            return
-        links = FmmListingPage(self._html(response)).article_links()
-        yield from self.article_requests(
-            links, via="section", base=self._page_public_url(response), found_on=response
-        )
+        yield from super().parse_listing(response)
 
     def parse_archive(self, response: Response) -> Iterator[scrapy.Request]:
         if not self._is_text(response, "archive page"):
@@ -494,26 +130,7 @@ class FmmSpider(scrapy.Spider):
             links, via="archive", base=self._page_public_url(response), found_on=response
         )
 
-    def parse_rss(self, response: Response) -> Iterator[scrapy.Request]:
-        entries = parse_rss(response.body)
-        if not entries:
-            self.logger.warning("feed %s holds no readable item", response.url)
-        yield from self.article_requests(
-            (e.url for e in entries), via="rss", base=self._page_public_url(response), found_on=response
-        )
-
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        """A news or monthly sitemap (article URLs), or an index (monthly maps chosen by the window)."""
-        entries, children = parse_sitemap(response.body)
-        base = self._page_public_url(response)
-        if not entries and not children:
-            self.logger.warning("sitemap %s holds no readable <url> or <sitemap>", response.url)
-        yield from self.article_requests(
-            ((e.url, e.modified) for e in entries), via="sitemap", base=base, found_on=response
-        )
-        yield from self.month_requests(children, base=base)
-
-    def month_requests(self, children: Iterable[str], *, base: str) -> Iterator[scrapy.Request]:
+    def child_sitemap_requests(self, children: Iterable[str], *, base: str) -> Iterator[scrapy.Request]:
         """Requests for the monthly ``contents_YYYYMM.xml`` maps of an index that meet the window."""
         since, until = self.args.since, self.args.until
         if since is None:
@@ -528,322 +145,4 @@ class FmmSpider(scrapy.Spider):
                 self._count("backfill/months_skipped")
                 continue
             self._count("backfill/months_selected")
-            yield scrapy.Request(
-                self.to_fetch_url(public_url),
-                callback=self.parse_sitemap,
-                errback=self.on_error,
-                meta={META_PUBLIC_URL: public_url},
-                priority=5,
-            )
-
-    def article_requests(
-        self,
-        links: Iterable[str | tuple[str, str | None]],
-        *,
-        via: str,
-        base: str,
-        found_on: Response | None = None,
-    ) -> Iterator[scrapy.Request]:
-        """Requests for the article links among ``links``; every other link is dropped here.
-
-        A link is an href, or ``(href, modification time)`` when a feed or
-        sitemap gives one. Links are filtered before a request exists, so
-        Scrapy's per-request costs are paid only for new article pages: other
-        sites, non-article pages, articles outside a backfill window, links
-        already requested in this job, and articles an earlier job wrote out
-        (unless the feed shows a newer version) are counted and dropped.
-        """
-        candidates: dict[str, tuple[str, Edition, str | None, bytes]] = {}
-        relative_on_site = self.to_public_url("/", base) is not None  # where this page's /paths lead
-        for link in links:
-            href, hint = (link, None) if isinstance(link, str) else link
-            target = self._link_target(href, base, relative_on_site)
-            if target is None:
-                self._count("links/offsite")
-                continue
-            public_url, path, key = target
-            edition = self.article_edition(public_url, path)
-            if edition is None:
-                self._count("links/not_article")
-                continue
-            if "?" in public_url:  # FMM article URLs carry no query: ?page=N & co. cannot multiply them
-                public_url = public_url.split("?", 1)[0]
-            if not self.args.in_window(url_date(path)):
-                self._count("links/out_of_window")
-                continue
-            key = key or url_key(public_url, clean=True)
-            digest = key_digest(key)
-            if digest in self._queued or key in candidates:
-                self._count("links/duplicate")
-                if hint and self.seen_tracker is not None:
-                    self.seen_tracker.note_listed(key, hint)  # recorded with the article
-                continue
-            candidates[key] = (public_url, edition, hint, digest)
-        if self.seen_tracker is not None:
-            # written by an earlier job; a later link may still announce a newer version
-            for key in self._seen_earlier({k: c[2] for k, c in candidates.items()}):
-                del candidates[key]
-        # one per page, shared by its links: the depth and Referer their requests will carry
-        origin = (found_on.meta.get("depth", 0), found_on.url) if found_on is not None else (0, None)
-        for public_url, edition, hint, digest in candidates.values():
-            self._queued.add(digest)
-            if (
-                self.args.max_articles is not None
-                and self._requested + len(self._pending) >= self.args.max_articles
-            ):
-                self._count("articles/over_max")  # kept: a failed article request frees a place
-            self._pending.append((public_url, edition, via, origin, hint))
-        yield from self._release()
-
-    def _seen_earlier(self, candidates: dict[str, str | None]) -> set[str]:
-        """The seen-store's :meth:`~SeenTracker.to_skip`; a store that fails closes the job.
-
-        Without its store a job would fetch every article again, and could not record what it
-        writes: it ends with finish reason ``seen_store_failed`` (:mod:`newscrawl.outcome`).
-        """
-        assert self.seen_tracker is not None
-        if self._store_failed:
-            return set(candidates)  # the job is closing: no new requests
-        try:
-            return self.seen_tracker.to_skip(candidates)
-        except self._store_errors as exc:
-            self._store_failed = True
-            self._count("seen_store/failed")
-            cause = f"the seen-store failed ({exc})"
-            raise JobOutcomeMonitor.failure(self, SEEN_STORE_FAILED, cause) from None
-
-    def _release(self) -> Iterator[scrapy.Request]:
-        """Requests for pending article links, while fewer than ``NEWSCRAWL_ARTICLES_IN_FLIGHT`` are out.
-
-        Links wait here as a few small values rather than as queued
-        ``Request`` objects (with their headers, meta and callbacks): a section
-        page of thousands of cards costs a tuple per link, and memory stays flat
-        as a crawl grows. Each finished article request releases the next one
-        (:meth:`_article_done`).
-        """
-        engine = self._engine()
-        if engine is not None and not engine.running:
-            return  # stopping (Ctrl-C, a close reason): the links stay pending, kept with JOBDIR
-        cap = self.args.max_articles
-        while (
-            self._pending and self._in_flight < self._in_flight_max and (cap is None or self._requested < cap)
-        ):
-            yield self._article_request(*self._pending.popleft())
-
-    def _article_request(
-        self,
-        public_url: str,
-        edition: Edition,
-        via: str,
-        origin: tuple[int, str | None],
-        listed_modified: str | None = None,
-    ) -> scrapy.Request:
-        self._requested += 1
-        self._in_flight += 1
-        self._count("links/article")
-        self._count(f"discovered/{via}")
-        depth, referer = origin
-        meta: dict[str, Any] = {
-            META_PUBLIC_URL: public_url,
-            META_VIA: via,
-            META_EDITION: edition.code,
-            "depth": depth + 1,  # one below the page that listed it, whenever it is released
-        }
-        if listed_modified:
-            meta[META_LISTED_MODIFIED] = listed_modified
-        if edition.requires_js:
-            meta["playwright"] = True  # rendered by newscrawl/browser.py
-        return scrapy.Request(
-            self.to_fetch_url(public_url),
-            callback=self.parse_article,
-            errback=self.on_error,
-            meta=meta,
-            headers={"Referer": referer} if referer else None,
-        )
-
-    def _article_done(self, *, item: bool) -> None:
-        """An article request finished: the next pending links go to the scheduler.
-
-        One that ended without an item also frees its place under ``max_articles``.
-        They are handed to the engine, not yielded: a request yielded by an
-        article's callback would be one level deeper than the article, and a
-        long crawl would reach ``DEPTH_LIMIT`` link by link.
-        """
-        self._in_flight = max(0, self._in_flight - 1)
-        if not item:
-            self._requested -= 1
-        self._schedule_released()
-
-    def _engine(self) -> Any:
-        """The running crawl's engine, or None before the crawl starts (or without a crawler)."""
-        try:
-            return self.crawler.engine
-        except (AttributeError, RuntimeError):
-            return None
-
-    def _schedule_released(self) -> bool:
-        """Send the links :meth:`_release` lets out to the engine; True when there were any."""
-        engine = self._engine()
-        if engine is None:
-            return False  # no crawl running (a spider built in a test)
-        released = False
-        for request in self._release():
-            engine.crawl(request)
-            released = True
-        return released
-
-    def _keep_pending(self) -> None:
-        """With ``JOBDIR``, links not requested yet are kept in the job's state for its resumption.
-
-        (Scrapy's SpiderState extension pickles ``spider.state`` after this
-        handler runs: the spider connects its handlers first.)
-        """
-        state = getattr(self, "state", None)
-        if isinstance(state, dict):
-            state[STATE_PENDING] = [(url, ed.code, *rest) for url, ed, *rest in self._pending]
-
-    def _resume_pending(self) -> None:
-        """Links a paused job had not requested yet (see :meth:`_keep_pending`)."""
-        state = getattr(self, "state", None)
-        kept = state.pop(STATE_PENDING, None) if isinstance(state, dict) else None
-        editions = {edition.code: edition for edition in self.editions}
-        for url, code, via, origin, *listed_modified in kept or ():
-            if code in editions:
-                self._queued.add(key_digest(url_key(url, clean=True)))
-                self._pending.append((url, editions[code], via, origin, next(iter(listed_modified), None)))
-        if kept:
-            self.logger.info("%d article links kept by the paused job are pending again", len(kept))
-
-    def _on_idle(self) -> None:
-        """Nothing left in Scrapy, links still pending: release them (their slots were lost).
-
-        A request that ends without reaching a callback or errback (a redirect
-        dropped by a downloader middleware, say) never gives its place back;
-        when the crawl goes idle, nothing is in flight by definition.
-        """
-        if not self._pending:
-            return
-        self._in_flight = 0
-        if self._schedule_released():
-            raise DontCloseSpider
-
-    # -- articles -------------------------------------------------------------
-
-    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem]:
-        requested = response.meta.get(META_PUBLIC_URL) or self._page_public_url(response)
-        if not self._is_html(response):
-            self._article_done(item=False)
-            return
-        public_url = self.to_public_url(response.url, response.url) or requested
-        try:
-            # decoded, parsed and read in a parse worker (newscrawl/parsepool.py)
-            read = await self.parse_pool.run(
-                read_article, self.article_page_class(response), response.body, response.encoding, public_url
-            )
-        except ParseError as exc:
-            self._count(f"pages/parse_failed/{exc.reason}")
-            self.logger.error("%s could not be parsed (%s); no item:\n%s", requested, exc.reason, exc)
-            self._article_done(item=False)
-            return
-        if read.repaired_encoding:
-            self._count("pages/charset_mismatch")
-            self.logger.warning(
-                "%s: Content-Type says %s but the page is %s; decoded as %s",
-                response.url,
-                response.encoding,
-                read.repaired_encoding,
-                read.repaired_encoding,
-            )
-        if read.status == NOT_ARTICLE:
-            self._count("pages/not_article")
-            self.logger.warning("%s has no article markup; no item", requested)
-        elif read.status == BROKEN_STRUCTURE:
-            self._count("pages/broken_structure")
-            self.logger.warning(
-                "%s: broken markup cuts the body short (paragraphs outside it); no item", requested
-            )
-        if read.fields is None:
-            self._article_done(item=False)
-            return
-        edition = self.article_edition(public_url) or self.article_edition(requested)
-        if edition is None:  # redirected away from the article URLs of this crawl
-            self._count("pages/not_article")
-            self.logger.warning(
-                "%s ended at %s, not an article URL of this crawl; no item", requested, public_url
-            )
-            self._article_done(item=False)
-            return
-        fields = read.fields
-        canonical = self.to_public_url(fields["url"], public_url) if fields["url"] else None
-        if fields["url"] and canonical is None and urlsplit(urljoin(public_url, fields["url"])).hostname:
-            # the page says it belongs to another site: base_url (or a redirect) led elsewhere
-            self._count("pages/foreign_canonical")
-            self.logger.warning(
-                "%s: %s names its canonical URL %s, not on %s: base_url serves another site?; no item",
-                self.name,
-                response.url,
-                fields["url"],
-                self.public_origin,
-            )
-            self._article_done(item=False)
-            return
-        fields["url"] = canonical if canonical and self.article_edition(canonical) is edition else public_url
-        gate = self._rights_gate()
-        rights = gate.item_rights(response, read.tdm) if gate is not None else None
-        if rights is not None and rights["tdm_reservation"] == 1 and gate and gate.mode == ENFORCE:
-            self._count(f"rights/dropped/{rights['source']}")
-            self.logger.info(
-                "%s: TDM rights reserved by the page's %s; no item (NEWSCRAWL_RIGHTS_MODE=enforce)",
-                requested,
-                rights["source"],
-            )
-            self._article_done(item=False)
-            return
-        if self.seen_tracker is not None:
-            self.seen_tracker.note_fetch(
-                fields["url"],
-                requested,
-                response.meta.get(META_LISTED_MODIFIED),
-                fields.get("modified") or fields.get("published"),
-            )
-        yield ArticleItem(
-            site=edition.site,
-            edition=edition.code,
-            language=edition.language,
-            discovered_via=response.meta.get(META_VIA, "section"),
-            crawled_at=utc_now_iso(),
-            rights=rights,
-            access="browser" if response.meta.get("playwright") and META_FETCH in response.meta else "http",
-            **fields,
-        )
-        self._article_done(item=True)
-
-    def article_page_class(self, request: scrapy.Request | Response) -> type[FmmArticlePage]:
-        """The page class of the edition an article request was made for (meta ``newscrawl_edition``)."""
-        code = request.meta.get(META_EDITION)
-        for edition in self.editions:
-            if edition.code == code:
-                return edition.page_class
-        return self.page_class
-
-    def _rights_gate(self) -> RightsGateMiddleware | None:
-        """The crawl's rights gate (newscrawl/rights.py), None when it is not in DOWNLOADER_MIDDLEWARES."""
-        try:
-            return self._rights
-        except AttributeError:
-            self._rights: RightsGateMiddleware | None = rights_middleware(self.crawler)
-            return self._rights
-
-    def on_error(self, failure: Failure) -> None:
-        """A request that failed for good (after retries): log its URL and why, count the reason."""
-        request = failure.request  # type: ignore[attr-defined]
-        url = request.meta.get(META_PUBLIC_URL, request.url)
-        reason = failure_reason(failure)
-        self._count(f"fetch_failed/{reason}")
-        self.logger.warning("fetch failed (%s): %s: %s", reason, url, failure.getErrorMessage())
-        if request.callback == self.parse_article:
-            self._article_done(item=False)
-
-    def _count(self, key: str) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"newscrawl/{key}")
+            yield self._sitemap_request(public_url)
