@@ -54,7 +54,7 @@ class ArticleItem:
     image: Image | None = None
     #: sha256 hex digest of ``body`` (UTF-8)
     content_hash: str | None = None
-    #: ``section``, ``rss``, ``sitemap`` or ``archive``: the source that found the URL first
+    #: ``section``, ``rss``, ``sitemap``, ``archive`` or ``urls`` (``-a urls``): the first source of the URL
     discovered_via: str = "section"
     #: ISO 8601 UTC time the page was parsed
     crawled_at: str = ""

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -28,7 +29,19 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-ARGUMENTS: tuple[str, ...] = ("base_url", "sections", "sources", "max_articles", "since", "until", "recrawl")
+ARGUMENTS: tuple[str, ...] = (
+    "base_url",
+    "sections",
+    "sources",
+    "max_articles",
+    "since",
+    "until",
+    "recrawl",
+    "urls",
+    "urls_file",
+)
+#: arguments that choose what discovery reads, meaningless with ``urls``/``urls_file``
+_DISCOVERY_ARGUMENTS = ("sections", "sources", "since", "until")
 
 
 class StartupError(ValueError):
@@ -88,6 +101,8 @@ class SpiderArgs:
     #: backfill window, inclusive Paris dates of publication (the URL date); None: recent sources only
     since: date | None = None
     until: date | None = None
+    #: article URLs given with ``-a urls`` / ``-a urls_file``: crawled instead of discovery, in this order
+    urls: tuple[str, ...] = ()
 
     @property
     def backfill(self) -> bool:
@@ -190,6 +205,14 @@ def parse_args(
             )
         sections = tuple(dict.fromkeys(wanted))
 
+    urls = _urls(kwargs)
+    if urls:
+        given = [name for name in _DISCOVERY_ARGUMENTS if kwargs.get(name) is not None]
+        if given:
+            raise SpiderArgumentError(
+                f"urls: the URLs given are crawled instead of discovery; leave out {', '.join(given)}"
+            )
+
     since = _date(kwargs, "since")
     until = _date(kwargs, "until")
     if until is not None and since is None:
@@ -237,7 +260,34 @@ def parse_args(
         editions=editions,
         since=since,
         until=until,
+        urls=urls,
     )
+
+
+def _urls(kwargs: Mapping[str, object]) -> tuple[str, ...]:
+    """The URLs of ``urls`` (comma-separated) and ``urls_file`` (one a line, ``#`` comments), each once."""
+    found: list[str] = []
+    if kwargs.get("urls") is not None:
+        found += [url.strip() for url in str(kwargs["urls"]).split(",") if url.strip()]
+        if not found:
+            raise SpiderArgumentError(f"urls={kwargs['urls']!r}: holds no URL")
+    if kwargs.get("urls_file") is not None:
+        path = str(kwargs["urls_file"]).strip()
+        try:
+            text = Path(path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise SpiderArgumentError(f"urls_file={path!r}: cannot read it ({reason})") from None
+        lines = [line.strip() for line in text.splitlines()]
+        listed = [line for line in lines if line and not line.startswith("#")]
+        if not listed:
+            raise SpiderArgumentError(f"urls_file={path!r}: holds no URL (one a line; # starts a comment)")
+        found += listed
+    for url in found:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SpiderArgumentError(f"urls: {url!r} is not an http(s) URL")
+    return tuple(dict.fromkeys(found))
 
 
 def _date(kwargs: Mapping[str, object], name: str) -> date | None:

@@ -220,7 +220,8 @@ class NewsSpider(scrapy.Spider):
                 known_editions=tuple(e.code for e in available) if multi else (),
             )
             self.editions = tuple(e for e in available if not multi or e.code in parsed.editions)
-            self._check_sources(parsed)
+            if not parsed.urls:
+                self._check_sources(parsed)
         except SpiderArgumentError as exc:  # logged here for every Scrapy command, not only crawl
             report(self.name, exc)
             raise
@@ -245,6 +246,23 @@ class NewsSpider(scrapy.Spider):
         self._store_errors: tuple[type[Exception], ...] = ()  # store_errors(), in from_crawler
         self._store_failed = False
         self.parse_pool = ParsePool(0)  # the crawl's own, from its settings, in from_crawler
+        try:
+            self._check_urls(parsed.urls)
+        except SpiderArgumentError as exc:
+            report(self.name, exc)
+            raise
+
+    def _check_urls(self, urls: tuple[str, ...]) -> None:
+        """Every URL of ``-a urls``/``urls_file`` is an article URL of this spider, on its site or mirror."""
+        for url in urls:
+            public_url = self.to_public_url(url, url)
+            if public_url is None:
+                mirror = f" or {self.args.base_url}" if self.args.base_url != self.public_origin else ""
+                raise SpiderArgumentError(f"urls: {url} is not on {self.public_origin}{mirror}")
+            if self.article_edition(public_url.split("?", 1)[0]) is None:
+                raise SpiderArgumentError(
+                    f"urls: {url} is not an article URL of {self.name} (see docs/editions.md)"
+                )
 
     def _check_sources(self, args: SpiderArgs) -> None:
         usable = [
@@ -427,6 +445,10 @@ class NewsSpider(scrapy.Spider):
         gc.collect()
         gc.freeze()
         self._resume_pending()
+        if self.args.urls:  # exactly these articles, no discovery
+            for request in self.article_requests(self.args.urls, via="urls", base=self._public_prefix):
+                yield request
+            return
         for public_url, source, _edition in self.discovery_urls():
             yield scrapy.Request(
                 self.to_fetch_url(public_url),
