@@ -141,6 +141,8 @@ class NewsSpider(scrapy.Spider):
     page_class: ClassVar[type[ArticlePage]] = ArticlePage
     #: True: every article page is fetched through the browser (newscrawl/browser.py)
     requires_js: ClassVar[bool] = False
+    #: True when the page class was checked on a real saved page of this edition (docs/editions.md)
+    real_page_checked: ClassVar[bool] = False
     #: the callback of each discovery source
     source_callbacks: ClassVar[dict[str, str]] = {
         "section": "parse_listing",

@@ -38,4 +38,5 @@ class McdArSpider(SampleArticleCheck, McdSpider):
         "D%D8%A7%D9%83%D9%85"
     )
     sections = ("الشرق-الأوسط",)
+    real_page_checked = True  # tests/fixtures/real-pages/mcd_ar_article_20240131_excerpt.html
     non_article_segments = McdSpider.non_article_segments | {"تاغ"}  # tags

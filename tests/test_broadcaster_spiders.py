@@ -1,0 +1,138 @@
+"""The Euronews, DW, BBC and VOA spiders: one declared class per edition, their article-URL rules, and
+the browser middleware reading their page classes (not FMM markup)."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from typing import Any
+
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.test import get_crawler
+
+from newscrawl.browser import META_FETCH, WAIT_METHOD, BrowserMiddleware
+from newscrawl.spiders import euronews
+from newscrawl.spiders.base import NewsSpider
+from tests.conftest import FIXTURES, load_fixture
+
+LOADER = SpiderLoader.from_settings(get_project_settings())
+
+
+def spider(name: str, **kwargs: str) -> Any:
+    cls = LOADER.load(name)
+    crawler = get_crawler(
+        cls,
+        {
+            "NEWSCRAWL_SEEN_STORE_ENABLED": False,
+            "NEWSCRAWL_CHROMIUM_PATH": "/bin/sh",  # any executable: nothing is launched
+            "NEWSCRAWL_BROWSER_WAIT_TIMEOUT": 5,
+        },
+    )
+    instance = cls.from_crawler(crawler, base_url="http://127.0.0.1:9", **kwargs)
+    crawler.spider = instance
+    return instance
+
+
+def requested(name: str, links: list[str]) -> list[str]:
+    """The public URLs of the article requests ``name`` makes for ``links``."""
+    crawler_spider = spider(name)
+    base = crawler_spider.public_origin + "/"
+    requests = crawler_spider.article_requests(links, via="rss", base=base)
+    return [r.meta["newscrawl_public_url"] for r in requests]
+
+
+def test_every_euronews_edition_is_a_spider_of_its_own_host() -> None:
+    names = sorted(n for n in LOADER.list() if n.startswith("euronews_"))
+    codes = ["ar", "de", "el", "en", "es", "fa", "fr", "hu", "it", "pl", "pt", "ru", "tr"]
+    assert names == [f"euronews_{c}" for c in codes]
+    hosts = {n: LOADER.load(n).public_origin for n in names}
+    assert (hosts["euronews_en"], hosts["euronews_el"], hosts["euronews_fa"], hosts["euronews_ar"]) == (
+        "https://www.euronews.com",
+        "https://gr.euronews.com",
+        "https://parsi.euronews.com",
+        "https://arabic.euronews.com",
+    )
+    assert len(set(hosts.values())) == 13
+    assert euronews.EuronewsFrSpider.name == "euronews_fr"  # bound in the module for the loader
+    assert euronews.EuronewsFrSpider.__module__ == "newscrawl.spiders.euronews"
+    edition = euronews.EuronewsFrSpider.edition_info()
+    assert edition.routes == (
+        ("sitemap", "https://fr.euronews.com/sitemaps/fr/latest-news.xml"),
+        ("rss", "https://fr.euronews.com/rss?level=vertical&name=green"),
+    )
+    assert edition.backfill_routes == (("sitemap", "https://fr.euronews.com/sitemaps/fr/articles.xml"),)
+
+
+def test_euronews_article_urls_with_or_without_a_vertical_and_never_a_video() -> None:
+    links = [
+        "https://fr.euronews.com/green/2024/04/30/comment-les-efforts",
+        "https://fr.euronews.com/2024/04/29/une-depeche",
+        "https://fr.euronews.com/video/2024/05/01/les-glaciers-suisses-en-images",
+        "https://fr.euronews.com/green/2024/04/30",
+        "https://fr.euronews.com/programmes/green",
+        "https://www.euronews.com/2024/04/30/english-story",  # another edition's host
+    ]
+    assert requested("euronews_fr", links) == links[:2]
+
+
+def test_a_backfill_window_reads_the_euronews_path_date() -> None:
+    crawler_spider = spider("euronews_de", since="2024-05-01", until="2024-05-02")
+    links = [
+        "https://de.euronews.com/my-europe/2024/04/30/a",
+        "https://de.euronews.com/my-europe/2024/05/02/b",
+        "https://de.euronews.com/my-europe/2024/05/03/c",
+    ]
+    requests = list(crawler_spider.article_requests(links, via="sitemap", base="https://de.euronews.com/"))
+    assert [r.meta["newscrawl_public_url"] for r in requests] == links[1:2]
+
+
+def test_every_new_spider_says_whether_a_real_page_checked_its_parser() -> None:
+    """``real_page_checked`` (docs/editions.md) is true exactly where a real page's fixture exists."""
+    for name in LOADER.list():
+        cls = LOADER.load(name)
+        if not name.startswith(("euronews_", "dw_", "bbc_", "voa_")):
+            continue
+        real = [
+            p
+            for p in (FIXTURES / name).glob("*.json")
+            if load_fixture(p).get("provenance", "").startswith("real page")
+        ]
+        assert cls.real_page_checked is bool(real), name
+
+
+# -- the browser middleware on a Euronews page ---------------------------------------------------
+
+REAL_FR = load_fixture(FIXTURES / "euronews_fr" / "20240430-merlu-extinction.json")
+PAGE_FR = gzip.decompress(
+    (FIXTURES / "euronews_fr" / "20240430-merlu-extinction.html.gz").read_bytes()
+).decode()
+#: the body container's start tag on the real page, and its whole element up to the share bar after it
+CONTENT = re.compile(r'<div class="c-article-content[^"]*"[^>]*>')
+
+
+def _answer(request: Request, html: str) -> HtmlResponse:
+    return HtmlResponse(request.url, body=html.encode(), encoding="utf-8", request=request)
+
+
+def test_the_browser_middleware_uses_the_euronews_page_class() -> None:
+    crawler_spider: NewsSpider = spider("euronews_fr")
+    (request,) = crawler_spider.article_requests([REAL_FR["url"]], via="rss", base="https://fr.euronews.com/")
+    middleware = BrowserMiddleware.from_crawler(crawler_spider.crawler)
+    assert middleware.page_class(request, crawler_spider).READY_SELECTOR == "div.c-article-content > p"
+    # the real page: its body is there, plain HTTP is kept
+    plain = _answer(request, PAGE_FR)
+    assert middleware.process_response(request, plain) is plain
+    # the body's paragraphs not there yet (a script would insert them): rendered, waiting for them
+    match = CONTENT.search(PAGE_FR)
+    assert match is not None
+    emptied = re.sub(r"<p\b[^>]*>.*?</p>", "", PAGE_FR[match.end() :], flags=re.S)
+    again = middleware.process_response(request, _answer(request, PAGE_FR[: match.end()] + emptied))
+    assert isinstance(again, Request)
+    assert again.meta[META_FETCH] == "js_shell"
+    assert again.meta["playwright_page_methods"][WAIT_METHOD].args[0] == "div.c-article-content > p"
+    # the template without its body container is a layout change: no browser (it cannot help)
+    renamed = _answer(request, PAGE_FR.replace("c-article-content", "c-article-text"))
+    assert middleware.process_response(request, renamed) is renamed
