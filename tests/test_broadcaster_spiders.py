@@ -136,3 +136,79 @@ def test_the_browser_middleware_uses_the_euronews_page_class() -> None:
     # the template without its body container is a layout change: no browser (it cannot help)
     renamed = _answer(request, PAGE_FR.replace("c-article-content", "c-article-text"))
     assert middleware.process_response(request, renamed) is renamed
+
+
+DW_CODES = [
+    "sq",
+    "am",
+    "ar",
+    "bn",
+    "bs",
+    "bg",
+    "zh",
+    "zh-hant",
+    "hr",
+    "fa-af",
+    "en",
+    "fr",
+    "de",
+    "el",
+    "ha",
+    "hi",
+    "id",
+    "sw",
+    "mk",
+    "ps",
+    "fa-ir",
+    "pl",
+    "pt-002",
+    "pt-br",
+    "ro",
+    "ru",
+    "sr",
+    "es",
+    "tr",
+    "uk",
+    "ur",
+]
+
+
+def test_every_dw_edition_of_the_notes_is_a_spider_named_from_its_code() -> None:
+    names = sorted(n for n in LOADER.list() if n.startswith("dw_"))
+    assert len(DW_CODES) == 31
+    assert names == sorted(f"dw_{code.replace('-', '_')}" for code in DW_CODES)
+    editions = {n: LOADER.load(n).edition_info() for n in names}
+    assert [editions[f"dw_{c.replace('-', '_')}"].code for c in DW_CODES] == DW_CODES
+    assert editions["dw_pt_002"].home_url == "https://www.dw.com/pt-002/"
+    assert editions["dw_fa_af"].section_url("دويچه-وله-دری/s-10259") == (
+        "https://www.dw.com/fa-af/%D8%AF%D9%88%D9%8A%DA%86%D9%87-%D9%88%D9%84%D9%87-%D8%AF%D8%B1%DB%8C/s-10259"
+    )
+    # one path for both Chinese scripts; the entry page's query chooses the script
+    assert editions["dw_zh"].home_url == editions["dw_zh_hant"].home_url == "https://www.dw.com/zh/"
+    assert editions["dw_zh_hant"].section_url(editions["dw_zh_hant"].sections[0]).endswith("?zhongwen=trad")
+    assert (editions["dw_zh"].language, editions["dw_zh_hant"].language) == ("zh-Hans", "zh-Hant")
+    de = editions["dw_de"]
+    assert de.routes == (
+        ("rss", "https://rss.dw.com/xml/rss-de-all"),
+        ("sitemap", "https://www.dw.com/de/news-sitemap.xml"),
+    )
+    assert de.backfill_routes == (("sitemap", "https://www.dw.com/de/article-sitemap.xml"),)
+    assert [s for s, _ in editions["dw_fr"].routes] == ["sitemap"]  # no documented feed
+
+
+def test_dw_article_urls_of_the_edition_without_the_rss_tracking_parameter() -> None:
+    links = [
+        "https://www.dw.com/de/post-vac-syndrom/a-65897191?maca=de-rss-de-all-1119-xml-mrss",
+        "/de/klimawandel/t-19000001",
+        "/de/themen/s-9077",
+        "https://www.dw.com/en/rhine-shipping/a-65887431",  # another edition
+        "https://p.dw.com/p/4SUVS",
+        "https://www.dw.com/de/post-vac-syndrom/a-65897191",  # the same article again
+    ]
+    assert requested("dw_de", links) == ["https://www.dw.com/de/post-vac-syndrom/a-65897191"]
+
+
+def test_the_feed_host_is_allowed_only_when_requests_go_to_the_site() -> None:
+    live = LOADER.load("dw_de").from_crawler(get_crawler(LOADER.load("dw_de")))
+    assert live.allowed_domains == ["www.dw.com", "rss.dw.com"]
+    assert spider("dw_de").allowed_domains == ["127.0.0.1"]

@@ -35,6 +35,8 @@ def _file_of(root: Path, url: str) -> Path:
     [
         ("euronews_fr", "20240430-merlu-extinction"),
         ("euronews_en", "20260106-venezuelan-oil-dream"),
+        ("dw_de", "20230613-post-vac-syndrom"),
+        ("dw_de", "20230428-ukrainische-gegenoffensive-legacy"),
     ],
 )
 def test_a_real_page_given_by_url_is_written_complete(spider: str, stem: str, tmp_path: Path) -> None:
@@ -70,7 +72,7 @@ def _snapshot_fixtures(spider: str) -> list[dict[str, Any]]:
 
 
 #: spiders crawled on their snapshot: recent sources, and a backfill where the site has a sitemap for it
-SNAPSHOT_SPIDERS = ("euronews_en", "euronews_fr", "euronews_de")
+SNAPSHOT_SPIDERS = ("euronews_en", "euronews_fr", "euronews_de", "dw_de", "dw_en")
 CASES = [
     (s, m)
     for s in SNAPSHOT_SPIDERS
