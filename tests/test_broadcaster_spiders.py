@@ -7,6 +7,7 @@ import gzip
 import re
 from typing import Any
 
+import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.spiderloader import SpiderLoader
@@ -212,3 +213,23 @@ def test_the_feed_host_is_allowed_only_when_requests_go_to_the_site() -> None:
     live = LOADER.load("dw_de").from_crawler(get_crawler(LOADER.load("dw_de")))
     assert live.allowed_domains == ["www.dw.com", "rss.dw.com"]
     assert spider("dw_de").allowed_domains == ["127.0.0.1"]
+
+
+def test_bbc_article_urls_current_and_older_never_live_or_video() -> None:
+    links = [
+        "https://www.bbc.com/news/articles/clymn8zyrp9o",
+        "https://www.bbc.com/news/world-europe-68912345",
+        "https://www.bbc.com/news/live/c5y8k2m1n3pt",
+        "https://www.bbc.com/news/videos/c9r3t6w2x1qo",
+        "https://www.bbc.com/news/topics/c1vw6q14rzqt",
+        "https://www.bbc.com/sport/football/articles/c4gq2r7xk1no",
+        "https://www.bbc.com/zhongwen/simp/articles/c0v8n3d5z2lo",
+    ]
+    assert requested("bbc_en", links) == links[:2]
+
+
+def test_bbc_en_has_no_backfill_route() -> None:
+    from newscrawl.params import SpiderArgumentError
+
+    with pytest.raises(SpiderArgumentError, match="none is known to exist for a backfill"):
+        spider("bbc_en", since="2024-01-01")
