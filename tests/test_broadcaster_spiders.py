@@ -9,14 +9,15 @@ from typing import Any
 
 import pytest
 from scrapy import Request
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Response
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from newscrawl.browser import META_FETCH, WAIT_METHOD, BrowserMiddleware
+from newscrawl.params import SpiderArgumentError
 from newscrawl.spiders import euronews
-from newscrawl.spiders.base import NewsSpider
+from newscrawl.spiders.base import META_PUBLIC_URL, NewsSpider
 from tests.conftest import FIXTURES, load_fixture
 
 LOADER = SpiderLoader.from_settings(get_project_settings())
@@ -229,7 +230,35 @@ def test_bbc_article_urls_current_and_older_never_live_or_video() -> None:
 
 
 def test_bbc_en_has_no_backfill_route() -> None:
-    from newscrawl.params import SpiderArgumentError
-
     with pytest.raises(SpiderArgumentError, match="none is known to exist for a backfill"):
         spider("bbc_en", since="2024-01-01")
+
+
+def test_voa_article_urls_never_the_amp_copy() -> None:
+    links = [
+        "https://www.voanews.com/a/great-lakes-saw-record-low-ice-cover-this-winter/7587120.html",
+        "https://www.voanews.com/amp/great-lakes-saw-record-low-ice-cover-this-winter/7587120.html",
+        "https://www.voanews.com/z/599",
+        "https://www.voanews.com/a/7587120.html",
+    ]
+    assert requested("voa_en", links) == links[:1]
+
+
+def test_a_gzipped_sitemap_is_gunzipped_and_a_broken_one_counted() -> None:
+    crawler_spider = spider("voa_en", since="2024-04-28")
+    url = "http://127.0.0.1:9/sitemap_1.xml.gz"
+    request = Request(url, meta={META_PUBLIC_URL: "https://www.voanews.com/sitemap_1.xml.gz"})
+    xml = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://www.voanews.com/a/x/1.html</loc><lastmod>2024-04-29T14:30:00+00:00</lastmod></url>"
+        b"<url><loc>https://www.voanews.com/a/y/2.html</loc><lastmod>2024-04-27T12:00:00+00:00</lastmod></url>"
+        b"</urlset>"
+    )
+    answer = Response(url, body=gzip.compress(xml), request=request)
+    requests = list(crawler_spider.parse_sitemap(answer))
+    assert [r.meta[META_PUBLIC_URL] for r in requests] == [
+        "https://www.voanews.com/a/x/1.html"
+    ]  # in the window
+    broken = Response(url, body=gzip.compress(xml)[:40], request=request)
+    assert list(crawler_spider.parse_sitemap(broken)) == []
+    assert crawler_spider.crawler.stats.get_value("newscrawl/sources/unreadable") == 1

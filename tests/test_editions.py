@@ -40,8 +40,8 @@ def test_scrapy_list_matches_the_docs_table() -> None:
     documented = [line.split("`")[1] for line in doc.splitlines() if line.startswith("| `")]
     assert sorted(documented) == sorted(listed)
     assert len(documented) == len(set(documented))
-    # 16 RFI editions, rfi, 4 France 24 editions, mcd_ar, 13 Euronews editions, 31 DW editions, bbc_en
-    assert len(listed) == 22 + 13 + 31 + 1
+    # 16 RFI editions, rfi, 4 France 24 editions, mcd_ar, 13 Euronews editions, 31 DW editions, bbc_en, voa_en
+    assert len(listed) == 22 + 13 + 31 + 2
 
 
 def test_docs_table_is_generated_from_the_spiders() -> None:

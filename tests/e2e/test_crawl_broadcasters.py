@@ -38,6 +38,7 @@ def _file_of(root: Path, url: str) -> Path:
         ("dw_de", "20230613-post-vac-syndrom"),
         ("dw_de", "20230428-ukrainische-gegenoffensive-legacy"),
         ("bbc_en", "20260425-what-is-nato"),
+        ("voa_en", "20240428-child-care-crisis"),
     ],
 )
 def test_a_real_page_given_by_url_is_written_complete(spider: str, stem: str, tmp_path: Path) -> None:
@@ -73,7 +74,7 @@ def _snapshot_fixtures(spider: str) -> list[dict[str, Any]]:
 
 
 #: spiders crawled on their snapshot: recent sources, and a backfill where the site has a sitemap for it
-SNAPSHOT_SPIDERS = ("euronews_en", "euronews_fr", "euronews_de", "dw_de", "dw_en", "bbc_en")
+SNAPSHOT_SPIDERS = ("euronews_en", "euronews_fr", "euronews_de", "dw_de", "dw_en", "bbc_en", "voa_en")
 CASES = [
     (s, m)
     for s in SNAPSHOT_SPIDERS
