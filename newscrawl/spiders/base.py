@@ -162,20 +162,27 @@ class NewsSpider(scrapy.Spider):
             return tuple((source, urljoin(cls.public_origin, url)) for source, url in routes)
 
         return Edition(
-            spider=cls.name,
-            site=cls.site,
-            code=cls.edition,
-            language=cls.language,
-            public_origin=cls.public_origin,
+            **cls._edition_fields(),
             path_prefix=cls.path_prefix,
-            sections=cls.sections,
             routes=public(cls.recent_sources),
             backfill_routes=public(cls.backfill_sources),
             article_path=cls.article_path,
             path_date=cls.path_date,
-            page_class=cls.page_class,
-            requires_js=cls.requires_js,
         )
+
+    @classmethod
+    def _edition_fields(cls) -> dict[str, Any]:
+        """The :class:`Edition` fields every CMS declares the same way."""
+        return {
+            "spider": cls.name,
+            "site": cls.site,
+            "code": cls.edition,
+            "language": cls.language,
+            "public_origin": cls.public_origin,
+            "sections": cls.sections,
+            "page_class": cls.page_class,
+            "requires_js": cls.requires_js,
+        }
 
     @classmethod
     def declare(cls, name: str, *, doc: str, **data: Any) -> type[Self]:

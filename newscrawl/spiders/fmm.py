@@ -57,20 +57,13 @@ class FmmSpider(NewsSpider):
     def edition_info(cls) -> FmmEdition:
         """The :class:`FmmEdition` this (data-only) spider class declares."""
         return FmmEdition(
-            spider=cls.name,
-            site=cls.site,
-            code=cls.edition,
-            language=cls.language,
-            public_origin=cls.public_origin,
+            **cls._edition_fields(),
             path_prefix=f"/{cls.edition}" if cls.edition_in_path else "",
-            sections=cls.sections,
             non_article_segments=cls.non_article_segments,
             feeds=cls.feeds,
             backfill=cls.backfill_routes,
             archive_day=cls.archive_day,
             month_names=cls.month_names,
-            page_class=cls.page_class,
-            requires_js=cls.requires_js,
         )
 
     @classmethod
