@@ -262,3 +262,17 @@ def test_a_gzipped_sitemap_is_gunzipped_and_a_broken_one_counted() -> None:
     broken = Response(url, body=gzip.compress(xml)[:40], request=request)
     assert list(crawler_spider.parse_sitemap(broken)) == []
     assert crawler_spider.crawler.stats.get_value("newscrawl/sources/unreadable") == 1
+
+
+def test_each_article_url_has_one_spider_for_scrapy_parse() -> None:
+    """``scrapy parse <url>`` without ``--spider`` finds exactly one spider (``handles_request``)."""
+    urls = {
+        "https://www.dw.com/zh/一篇文章/a-65897191": "dw_zh",
+        "https://www.dw.com/pt-002/notícia/a-65897191": "dw_pt_002",
+        "https://www.dw.com/de/post-vac-syndrom/a-65897191": "dw_de",
+        "https://gr.euronews.com/2024/04/30/x": "euronews_el",
+        "https://www.bbc.com/news/articles/clymn8zyrp9o": "bbc_en",
+        "https://www.voanews.com/a/x/7585813.html": "voa_en",
+    }
+    for url, name in urls.items():
+        assert LOADER.find_by_request(Request(url)) == [name], url

@@ -141,6 +141,8 @@ class NewsSpider(scrapy.Spider):
     page_class: ClassVar[type[ArticlePage]] = ArticlePage
     #: True: every article page is fetched through the browser (newscrawl/browser.py)
     requires_js: ClassVar[bool] = False
+    #: False for an edition whose article URLs another spider claims as well (``scrapy parse <url>``)
+    claims_urls: ClassVar[bool] = True
     #: True when the page class was checked on a real saved page of this edition (docs/editions.md)
     real_page_checked: ClassVar[bool] = False
     #: the callback of each discovery source
@@ -210,7 +212,7 @@ class NewsSpider(scrapy.Spider):
         editions = cls.available_editions()
         host = urlsplit(request.url).hostname or ""
         on_site = host == urlsplit(cls.public_origin).hostname or host in cls.host_aliases
-        if len(editions) != 1 or not on_site:
+        if len(editions) != 1 or not on_site or not cls.claims_urls:
             return False
         return cls._owns_request_path(editions[0], decoded_path(request.url))
 

@@ -89,6 +89,7 @@ SPIDERS = tuple(
         ),
         backfill_sources=(("sitemap", f"/{path}/article-sitemap.xml"),),
         real_page_checked=code in REAL_PAGES,
+        claims_urls=code != "zh-hant",  # dw_zh's article URLs: scrapy parse <url> picks dw_zh
     )
     for code, path, language, entry in EDITIONS
 )
