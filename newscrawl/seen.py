@@ -688,6 +688,7 @@ class SeenTracker:
         self._listed: dict[bytes, str] = {}
         self._listed_keys: dict[bytes, str] = {}  # their keys, to date an article claimed before
         self._aliases: dict[bytes, set[str]] = {}
+        self._alias_keys: dict[bytes, str] = {}  # the article's key, to record aliases met after its claim
         committed, dropped, given_up = store.recover(foreign_timeout=claim_timeout)
         if committed or dropped:
             logger.info(
@@ -760,6 +761,7 @@ class SeenTracker:
         listed_key = url_key(listed_url)
         if listed_key != key:
             self._aliases.setdefault(digest, set()).add(listed_key)
+            self._alias_keys[digest] = key
             earlier = self._listed.pop(key_digest(listed_key), None)
             if earlier and (not listed_modified or later(earlier, listed_modified)):
                 listed_modified = earlier
@@ -825,18 +827,27 @@ class SeenTracker:
         self.store.commit(batch)
 
     def _date_claimed(self, batch: str) -> None:
-        """Listing times met after their article was claimed (it is claimed as it is exported)."""
+        """Listing times and aliases met after their article was claimed (it is claimed as it is exported).
+
+        The article read again from another link is a duplicate the pipeline
+        drops, so it is not claimed again: what that fetch saw is recorded here.
+        """
         from newscrawl.utils.urls import key_digest
 
         waiting = {key: self._listed[d] for d, key in self._listed_keys.items() if d in self._listed}
         self._listed_keys = {d: key for d, key in self._listed_keys.items() if d in self._listed}
-        later_times = {}
-        for key, record in self.store.claimed(batch, waiting).items():
-            if later(waiting[key], record.modified):
-                later_times[key] = SeenRecord(record.url, waiting[key], record.content_hash, self.job)
+        self._alias_keys = {d: key for d, key in self._alias_keys.items() if d in self._aliases}
+        aliased = set(self._alias_keys.values())
+        late = {}
+        for key, record in self.store.claimed(batch, waiting.keys() | aliased).items():
+            if key in waiting and later(waiting[key], record.modified):
+                record = late[key] = SeenRecord(record.url, waiting[key], record.content_hash, self.job)
             self._listed.pop(key_digest(key), None)
-        if later_times:
-            self.store.reserve(batch, later_times, force=True)
+            for alias in self._aliases.pop(key_digest(key), ()):
+                if alias != key:
+                    late[alias] = record
+        if late:
+            self.store.reserve(batch, late, force=True)
 
     def abort(self, batch: str) -> None:
         self.store.abort(batch)

@@ -333,6 +333,24 @@ def test_a_listed_alias_is_recorded_with_its_article(store: SeenStore, tmp_path:
     }
 
 
+def test_an_alias_read_after_its_article_was_claimed_is_recorded(store: SeenStore, tmp_path: Path) -> None:
+    """The sitemap's link was fetched and exported first; the feed's old slug, read later, is a duplicate."""
+    tracker = SeenTracker(store, "job1")
+    batch = str(tmp_path / "1.jsonl")
+    tracker.note_fetch(ARTICLE, ARTICLE, None, PAGE_TIME)
+    assert tracker.reserve(batch, {ARTICLE: SeenRecord(ARTICLE, PAGE_TIME, "h1", "")}) == {ARTICLE}
+    tracker.note_fetch(ARTICLE, ALIAS, None, PAGE_TIME)  # its item is dropped as a duplicate: no claim
+    other = "https://www.rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20240228-x"  # claimed by no batch of this job
+    other_alias = "https://www.rfi.fr/cn/%E4%B8%AD%E5%9B%BD/20240228-y"
+    tracker.note_fetch(other, other_alias, None, PAGE_TIME)
+    tracker.commit(batch)
+    alias = url_key(ALIAS)
+    recorded = store.lookup([alias, url_key(other_alias)])
+    assert recorded == {alias: SeenRecord(ARTICLE, PAGE_TIME, "h1", "job1")}
+    assert SeenTracker(store, "job2").to_skip({alias: None}) == {alias}
+    assert store.pending_batches() == {}
+
+
 def test_an_alias_of_an_article_written_earlier_is_recorded_and_one_being_written_is_not(
     store: SeenStore, tmp_path: Path
 ) -> None:
