@@ -39,9 +39,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newscrawl.dataset import card, langcheck, neardup
-from newscrawl.dataset.inputs import InputFile, digests, read_run, run_files
+from newscrawl.dataset.inputs import InputFile, create_rows, digests, insert_rows, read_run, run_files
 from newscrawl.dataset.output import Partition, partition_dir, publish, recover, write_partitions, write_table
-from newscrawl.dataset.schema import ITEM_COLUMNS, JSON_COLUMNS, SCHEMAS
+from newscrawl.dataset.schema import ITEM_COLUMNS, SCHEMAS
 
 logger = logging.getLogger(__name__)
 
@@ -221,8 +221,7 @@ class Build:
     def _build(self, previous: dict[str, Any] | None) -> Result:
         started = time.perf_counter()
         con = self._connect()
-        columns = ", ".join(f"{name} {kind}" for name, kind in JSON_COLUMNS.items())
-        con.execute(f"CREATE TABLE incoming ({columns})")
+        create_rows(con)
         inputs, rows_read, rejected, changed = self._read_inputs(con, previous)
         t = self._stage("read", started)
         if not inputs:
@@ -301,14 +300,9 @@ class Build:
         return [entries[k] for k in sorted(entries)], rows_read, rejected_total, changed
 
     def _versions(self, con: duckdb.DuckDBPyConnection, old_files: list[str]) -> None:
-        sources = [f"SELECT {ITEMS}, crawled_at AS first_crawled_at FROM incoming"]
-        if old_files:
+        if old_files:  # the history the new lines are added to
             listing = ", ".join("'" + f.replace("'", "''") + "'" for f in old_files)
-            sources.append(f"SELECT {ITEMS}, first_crawled_at FROM read_parquet([{listing}])")
-        con.execute(
-            f"CREATE TABLE rows AS SELECT *, hash({ITEMS}) AS row_hash FROM ({' UNION ALL '.join(sources)})"
-        )
-        con.execute("DROP TABLE incoming")
+            insert_rows(con, f"read_parquet([{listing}])", "first_crawled_at")
         # per (url, body): the fields of its latest crawl, the time of its first; decided on keys only
         con.execute(
             """
@@ -570,10 +564,12 @@ class Build:
                     partitions[name] = {"rows": count, "fingerprint": fp, "files": []}
             if not touched:
                 continue
+            pids = dict(enumerate(touched))
             con.register(
                 "touched",
                 pa.table(
                     {
+                        "pid": pa.array(list(pids), pa.int32()),
                         "site": [k[0] for k in touched],
                         "edition": [k[1] for k in touched],
                         "year": pa.array([k[2] for k in touched], pa.int16()),
@@ -582,10 +578,11 @@ class Build:
             )
             order = ["published", "url"] + (["version"] if kind == "versions" else [])
             reader = con.sql(
-                f"SELECT * FROM ({self._query(kind)}) SEMI JOIN touched USING (site, edition, year)"
+                f"SELECT q.*, t.pid FROM ({self._query(kind)}) q JOIN touched t USING (site, edition, year)"
             ).to_arrow_reader(opts.row_group_size)
             written = write_partitions(
                 reader,
+                pids,
                 self.staging,
                 self.staging / ".work" / kind,
                 kind,
@@ -593,6 +590,7 @@ class Build:
                 order,
                 opts.row_group_size,
                 opts.rows_per_file,
+                opts.threads,
             )
             con.unregister("touched")
             for key, (_, files) in written.items():

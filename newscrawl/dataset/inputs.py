@@ -110,20 +110,43 @@ def _checked_copy(source: Path, target: Path, label: str) -> tuple[int, int]:
     return kept, rejected
 
 
-def _insert(con: duckdb.DuckDBPyConnection, source: Path) -> int:
-    before = con.sql("SELECT count(*) FROM incoming").fetchall()[0][0]
+def create_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """The ``rows`` table: the items with the run files' column types, when their text was first
+    crawled and a hash of the item. A row without a required field fails its insert."""
+    columns = [
+        f"{name} {kind}{' NOT NULL' if name in REQUIRED else ''}" for name, kind in JSON_COLUMNS.items()
+    ]
+    checks = [f"CHECK ({name} <> '')" for name in REQUIRED if JSON_COLUMNS[name] == "VARCHAR"]
     con.execute(
-        "INSERT INTO incoming SELECT * FROM read_json(?, columns=?, format='newline_delimited')",
-        [str(source), JSON_COLUMNS],
+        f"""CREATE TABLE rows ({", ".join(columns)}, first_crawled_at TIMESTAMPTZ NOT NULL,
+                               row_hash UBIGINT NOT NULL, {", ".join(checks)})"""
     )
-    after = con.sql("SELECT count(*) FROM incoming").fetchall()[0][0]
-    return int(after - before)
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, source: str, first_crawled_at: str, params: Any = None
+) -> int:
+    """Append the items of ``source`` (a table function) to ``rows``; the number of rows appended."""
+    typed = ", ".join(f"CAST({name} AS {kind}) AS {name}" for name, kind in JSON_COLUMNS.items())
+    inserted = con.execute(
+        f"""INSERT INTO rows
+            SELECT *, hash({", ".join(JSON_COLUMNS)})
+            FROM (SELECT {typed}, {first_crawled_at} AS first_crawled_at FROM {source})""",
+        params,
+    ).fetchall()
+    return int(inserted[0][0])
+
+
+def _insert(con: duckdb.DuckDBPyConnection, source: Path) -> int:
+    return insert_rows(
+        con, "read_json(?, columns=?, format='newline_delimited')", "crawled_at", [str(source), JSON_COLUMNS]
+    )
 
 
 def read_run(
     con: duckdb.DuckDBPyConnection, path: Path, offset: int, scratch: Path, label: str
 ) -> tuple[int, int]:
-    """Append the lines of ``path`` from byte ``offset`` on to the ``incoming`` table: (rows, rejected).
+    """Append the lines of ``path`` from byte ``offset`` on to the ``rows`` table: (rows, rejected).
 
     DuckDB reads the file with the explicit column types (no inference: a column that is null
     for the first 25,000 lines is still a timestamp). If it refuses the file, or some line lacks
@@ -137,15 +160,12 @@ def read_run(
             src.seek(offset)
             while chunk := src.read(_CHUNK):
                 dst.write(chunk)
-    missing = " OR ".join(f"{name} IS NULL OR {name}::VARCHAR = ''" for name in REQUIRED)
     try:
         con.execute("BEGIN")
-        rows = _insert(con, source)
-        if con.sql(f"SELECT count(*) FROM incoming WHERE {missing}").fetchall()[0][0]:
-            raise ValueError("a line lacks a required field")
+        rows = _insert(con, source)  # a missing required field fails the constraints of ``rows``
         con.execute("COMMIT")
         return rows, 0
-    except (duckdb.Error, ValueError):
+    except duckdb.Error:
         con.execute("ROLLBACK")
     checked = scratch / "checked.jsonl"
     kept, rejected = _checked_copy(source, checked, label)

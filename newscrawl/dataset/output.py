@@ -7,9 +7,11 @@ import ctypes.util
 import errno
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -101,18 +103,31 @@ class PartitionWriter:
         return self.files
 
 
-def _groups(batch: pa.RecordBatch) -> Iterator[tuple[Partition, pa.RecordBatch]]:
-    """The rows of a batch per partition, in batch order within each."""
-    keys = zip(*(batch.column(name).to_pylist() for name in ("site", "edition", "year")), strict=True)
-    rows: dict[Partition, list[int]] = {}
-    for i, key in enumerate(keys):
-        rows.setdefault(key, []).append(i)
-    for key, indices in rows.items():
-        yield key, batch.take(pa.array(indices, pa.int64()))
+def _spill(batches: Iterable[pa.RecordBatch], scratch: Path) -> set[int]:
+    """Append each batch's rows to ``scratch/<pid>.arrow`` by their ``pid`` column (dropped); the pids."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    spills: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
+    try:
+        for batch in batches:
+            pid = batch.column("pid").to_numpy()
+            rows = np.argsort(pid, kind="stable")
+            pid = pid[rows]
+            batch = batch.drop_columns(["pid"]).take(pa.array(rows))
+            cuts = np.flatnonzero(np.diff(pid)) + 1
+            for start, end in zip([0, *cuts], [*cuts, len(pid)], strict=True):
+                key = int(pid[start])
+                if key not in spills:
+                    spills[key] = pa.ipc.new_stream(scratch / f"{key}.arrow", batch.schema)
+                spills[key].write_batch(batch.slice(start, end - start))
+    finally:
+        for spill in spills.values():
+            spill.close()
+    return set(spills)
 
 
 def write_partitions(
     batches: Iterable[pa.RecordBatch],
+    partitions: dict[int, Partition],
     root: Path,
     scratch: Path,
     kind: str,
@@ -120,37 +135,34 @@ def write_partitions(
     order: list[str],
     row_group_size: int,
     rows_per_file: int,
+    threads: int,
 ) -> dict[Partition, tuple[int, list[str]]]:
     """Write rows in any order to their partitions, each sorted by ``order``: {partition: (rows, files)}.
 
-    The rows go first to one Arrow file per partition under ``scratch``; then each partition alone is
-    read back, sorted and written. Memory holds one batch, then the largest partition, never all rows
-    (a sort of all of them in DuckDB ran out of memory where its strings would not spill).
+    Each batch has a ``pid`` column, a key of ``partitions``. The rows go first to one Arrow file
+    per partition under ``scratch`` (a sort and a slice per batch); then each partition alone is
+    read back, sorted and written, ``threads`` at a time. Memory holds a batch, then a few
+    partitions, never all rows (a sort of all of them in DuckDB runs out of memory on long
+    texts). ``order`` is unique per row, so the bytes do not depend on the order rows came in.
     """
-    scratch.mkdir(parents=True, exist_ok=True)
-    spills: dict[Partition, pa.ipc.RecordBatchFileWriter] = {}
-    names: dict[Partition, Path] = {}
-    try:
-        for batch in batches:
-            for key, rows in _groups(batch):
-                if key not in spills:
-                    names[key] = scratch / f"{len(names)}.arrow"
-                    spills[key] = pa.ipc.new_file(names[key], rows.schema)
-                spills[key].write_batch(rows)
-    finally:
-        for spill in spills.values():
-            spill.close()
-    written: dict[Partition, tuple[int, list[str]]] = {}
-    for key in sorted(names):
-        with pa.memory_map(str(names[key])) as source:
-            table = pa.ipc.open_file(source).read_all().sort_by([(name, "ascending") for name in order])
-        writer = PartitionWriter(root, partition_dir(kind, key), schema, row_group_size, rows_per_file)
+    seen = _spill(batches, scratch)
+
+    def one(pid: int) -> tuple[int, list[str]]:
+        path = scratch / f"{pid}.arrow"
+        with pa.memory_map(str(path)) as source:
+            table = pa.ipc.open_stream(source).read_all()
+        table = table.combine_chunks().sort_by([(name, "ascending") for name in order])
+        directory = partition_dir(kind, partitions[pid])
+        writer = PartitionWriter(root, directory, schema, row_group_size, rows_per_file)
         for batch in table.to_batches(row_group_size):
             writer.add(batch)
-        written[key] = (writer.rows, writer.close())
         del table
-        names[key].unlink()
-    return written
+        path.unlink()
+        return writer.rows, writer.close()
+
+    pids = sorted(seen)
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        return {partitions[pid]: result for pid, result in zip(pids, pool.map(one, pids), strict=True)}
 
 
 def write_table(table: pa.Table, path: Path, row_group_size: int) -> None:
