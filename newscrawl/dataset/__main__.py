@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument(
         "--rights", help="the card's rights statement (default: the publishers keep all rights)"
     )
-    build.add_argument("--memory-limit", default="500MB", help="DuckDB memory before spilling to disk")
+    build.add_argument("--memory-limit", default="400MB", help="DuckDB memory before spilling to disk")
     build.add_argument("--threads", type=int, default=2)
     build.add_argument("--rows-per-file", type=int, default=250_000)
     for name in ("verify", "stats"):

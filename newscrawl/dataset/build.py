@@ -40,7 +40,15 @@ import pyarrow.parquet as pq
 
 from newscrawl.dataset import card, langcheck, neardup
 from newscrawl.dataset.inputs import InputFile, create_rows, digests, insert_rows, read_run, run_files
-from newscrawl.dataset.output import Partition, partition_dir, publish, recover, write_partitions, write_table
+from newscrawl.dataset.output import (
+    Partition,
+    partition_dir,
+    publish,
+    recover,
+    spill_partitions,
+    write_partitions,
+    write_table,
+)
 from newscrawl.dataset.schema import ITEM_COLUMNS, SCHEMAS
 
 logger = logging.getLogger(__name__)
@@ -50,6 +58,8 @@ MANIFEST = "manifest.json"
 SKETCH = ".state/sketch.parquet"
 KINDS = ("data", "versions", "removed")
 SKETCH_BATCH = 2000
+#: rows per batch DuckDB hands to the partition writer (larger batches cost DuckDB more memory)
+SPILL_BATCH = 2048
 
 
 class BuildError(Exception):
@@ -65,7 +75,7 @@ class Options:
     row_group_size: int = 10_000
     rows_per_file: int = 250_000
     #: DuckDB's memory before it spills to disk
-    memory_limit: str = "500MB"
+    memory_limit: str = "400MB"
     threads: int = 2
     full: bool = False
     #: the card's rights statement (``license: other``)
@@ -242,8 +252,7 @@ class Build:
         t = self._stage("near", t)
         self._final(con)
         t = self._stage("final", t)
-        manifest = self._write(con, previous, inputs)
-        con.close()
+        manifest = self._write(con, previous, inputs)  # closes con
         shutil.rmtree(self.staging / ".work")
         t = self._stage("write", t)
         publish(self.staging, self.dataset, self.backup)
@@ -542,6 +551,7 @@ class Build:
         self.written: list[str] = []
         self.linked: list[str] = []
         opts = self.options
+        spilled: dict[str, dict[int, Partition]] = {}
         for kind in KINDS:
             prints = self._fingerprints(con, kind)
             touched = []
@@ -576,15 +586,22 @@ class Build:
                     }
                 ),
             )
-            order = ["published", "url"] + (["version"] if kind == "versions" else [])
             reader = con.sql(
                 f"SELECT q.*, t.pid FROM ({self._query(kind)}) q JOIN touched t USING (site, edition, year)"
-            ).to_arrow_reader(opts.row_group_size)
+            ).to_arrow_reader(SPILL_BATCH)
+            spill_partitions(reader, self.staging / ".work" / kind, opts.row_group_size)
+            con.unregister("touched")
+            spilled[kind] = pids
+        sketch = con.sql("SELECT * FROM sketch ORDER BY language, content_hash").to_arrow_reader(SPILL_BATCH)
+        write_table(sketch, self.staging / SKETCH, 50_000)
+        summary = card.summarize(con)
+        con.close()  # DuckDB's memory is given back before the partitions are written
+        for kind, pids in spilled.items():
+            order = ["published", "url"] + (["version"] if kind == "versions" else [])
             written = write_partitions(
-                reader,
+                self.staging / ".work" / kind,
                 pids,
                 self.staging,
-                self.staging / ".work" / kind,
                 kind,
                 SCHEMAS[kind],
                 order,
@@ -592,13 +609,10 @@ class Build:
                 opts.rows_per_file,
                 opts.threads,
             )
-            con.unregister("touched")
             for key, (_, files) in written.items():
                 name = partition_dir(kind, key)
                 partitions[name]["files"] = files
                 self.written.extend(files)
-        sketch = con.sql("SELECT * FROM sketch ORDER BY language, content_hash").to_arrow_table()
-        write_table(sketch, self.staging / SKETCH, 50_000)
         for part in partitions.values():
             if "bytes" not in part:
                 part["bytes"] = sum((self.staging / f).stat().st_size for f in part["files"])
@@ -616,7 +630,6 @@ class Build:
             "inputs": [entry.as_dict() for entry in inputs],
             "partitions": dict(sorted(partitions.items())),
         }
-        summary = card.summarize(con)
         manifest["summary"] = summary
         (self.staging / MANIFEST).write_text(
             json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=False) + "\n", "utf-8"

@@ -103,33 +103,49 @@ class PartitionWriter:
         return self.files
 
 
-def _spill(batches: Iterable[pa.RecordBatch], scratch: Path) -> set[int]:
-    """Append each batch's rows to ``scratch/<pid>.arrow`` by their ``pid`` column (dropped); the pids."""
+def spill_partitions(batches: Iterable[pa.RecordBatch], scratch: Path, rows: int) -> None:
+    """Append rows in any order to ``scratch/<pid>.arrow`` by their ``pid`` column (dropped).
+
+    ``rows`` at a time are sorted by ``pid`` and sliced, one Arrow write per partition; memory
+    holds ``rows`` rows, never all of them (a sort of all rows in DuckDB runs out of memory on
+    long texts).
+    """
     scratch.mkdir(parents=True, exist_ok=True)
     spills: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
+
+    def spill(pending: list[pa.RecordBatch]) -> None:
+        table = pa.Table.from_batches(pending).combine_chunks()
+        pid = table.column("pid").to_numpy()
+        order = np.argsort(pid, kind="stable")
+        pid = pid[order]
+        table = table.drop_columns(["pid"]).take(pa.array(order))
+        cuts = np.flatnonzero(np.diff(pid)) + 1
+        for start, end in zip([0, *cuts], [*cuts, len(pid)], strict=True):
+            key = int(pid[start])
+            if key not in spills:
+                spills[key] = pa.ipc.new_stream(scratch / f"{key}.arrow", table.schema)
+            spills[key].write_table(table.slice(start, end - start))
+
+    pending: list[pa.RecordBatch] = []
+    count = 0
     try:
         for batch in batches:
-            pid = batch.column("pid").to_numpy()
-            rows = np.argsort(pid, kind="stable")
-            pid = pid[rows]
-            batch = batch.drop_columns(["pid"]).take(pa.array(rows))
-            cuts = np.flatnonzero(np.diff(pid)) + 1
-            for start, end in zip([0, *cuts], [*cuts, len(pid)], strict=True):
-                key = int(pid[start])
-                if key not in spills:
-                    spills[key] = pa.ipc.new_stream(scratch / f"{key}.arrow", batch.schema)
-                spills[key].write_batch(batch.slice(start, end - start))
+            pending.append(batch)
+            count += batch.num_rows
+            if count >= rows:
+                spill(pending)
+                pending, count = [], 0
+        if count:
+            spill(pending)
     finally:
-        for spill in spills.values():
-            spill.close()
-    return set(spills)
+        for writer in spills.values():
+            writer.close()
 
 
 def write_partitions(
-    batches: Iterable[pa.RecordBatch],
+    scratch: Path,
     partitions: dict[int, Partition],
     root: Path,
-    scratch: Path,
     kind: str,
     schema: pa.Schema,
     order: list[str],
@@ -137,15 +153,12 @@ def write_partitions(
     rows_per_file: int,
     threads: int,
 ) -> dict[Partition, tuple[int, list[str]]]:
-    """Write rows in any order to their partitions, each sorted by ``order``: {partition: (rows, files)}.
+    """Write the partitions :func:`spill_partitions` left in ``scratch``, each sorted by ``order``,
+    ``threads`` at a time: {partition: (rows, files)}.
 
-    Each batch has a ``pid`` column, a key of ``partitions``. The rows go first to one Arrow file
-    per partition under ``scratch`` (a sort and a slice per batch); then each partition alone is
-    read back, sorted and written, ``threads`` at a time. Memory holds a batch, then a few
-    partitions, never all rows (a sort of all of them in DuckDB runs out of memory on long
-    texts). ``order`` is unique per row, so the bytes do not depend on the order rows came in.
+    Each partition alone is read back, sorted and written; ``order`` is unique per row, so the
+    bytes do not depend on the order the rows came in.
     """
-    seen = _spill(batches, scratch)
 
     def one(pid: int) -> tuple[int, list[str]]:
         path = scratch / f"{pid}.arrow"
@@ -160,19 +173,31 @@ def write_partitions(
         path.unlink()
         return writer.rows, writer.close()
 
-    pids = sorted(seen)
+    pids = sorted(partitions)
     with ThreadPoolExecutor(max(1, threads)) as pool:
         return {partitions[pid]: result for pid, result in zip(pids, pool.map(one, pids), strict=True)}
 
 
-def write_table(table: pa.Table, path: Path, row_group_size: int) -> None:
-    """One small file (the build state), byte-stable like the partitions."""
+def write_table(batches: pa.RecordBatchReader, path: Path, row_group_size: int) -> None:
+    """One file of streamed rows (the build state) in row groups of ``row_group_size`` rows,
+    byte-stable like the partitions."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with parquet_writer(path, table.schema) as writer:
-        for start in range(0, max(table.num_rows, 1), row_group_size):
-            writer.write_table(
-                table.slice(start, row_group_size).combine_chunks(), row_group_size=row_group_size
-            )
+    with parquet_writer(path, batches.schema) as writer:
+        pending: list[pa.RecordBatch] = []
+        count = written = 0
+        for batch in batches:
+            pending.append(batch)
+            count += batch.num_rows
+            while count >= row_group_size:
+                table = pa.Table.from_batches(pending, schema=batches.schema)
+                group = table.slice(0, row_group_size).combine_chunks()
+                writer.write_table(group, row_group_size=row_group_size)
+                written += 1
+                rest = table.slice(row_group_size)
+                pending, count = rest.to_batches(), rest.num_rows
+        if count or not written:
+            table = pa.Table.from_batches(pending, schema=batches.schema)
+            writer.write_table(table.combine_chunks(), row_group_size=row_group_size)
 
 
 _RENAME_EXCHANGE = 2
