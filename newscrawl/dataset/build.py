@@ -543,6 +543,41 @@ class Build:
         ).fetchall()
         return {(site, edition, int(year)): (count, fp) for site, edition, year, count, fp in rows}
 
+    def _spill(
+        self, con: duckdb.DuckDBPyConnection, touched: list[tuple[str, Partition]], scratch: Path
+    ) -> None:
+        """The rows of the touched partitions to ``scratch``, in one pass over ``versions``: each
+        version to its versions/ partition, the latest ones also to data/ or removed/."""
+        con.register(
+            "touched",
+            pa.table(
+                {
+                    "pid": pa.array(range(len(touched)), pa.int32()),
+                    "kind": [kind for kind, _ in touched],
+                    "site": [key[0] for _, key in touched],
+                    "edition": [key[1] for _, key in touched],
+                    "year": pa.array([key[2] for _, key in touched], pa.int16()),
+                }
+            ),
+        )
+        own = set(SCHEMAS["versions"].names)
+        names = [*SCHEMAS["versions"].names, *(n for n in SCHEMAS["removed"].names if n not in own)]
+        selected = ", ".join(f"v.{n}" if n in own else f"f.{n}" for n in names)
+        same = "{t}.site = v.site AND {t}.edition = v.edition AND {t}.year = v.year"
+        reader = con.sql(
+            f"""SELECT {selected}, tv.pid AS pid_versions, tr.pid AS pid_rows
+                FROM versions v
+                LEFT JOIN final f ON f.vid = v.rowid
+                LEFT JOIN touched tv ON tv.kind = 'versions' AND {same.format(t="tv")}
+                LEFT JOIN touched tr
+                  ON f.vid IS NOT NULL AND {same.format(t="tr")}
+                     AND tr.kind = CASE WHEN f.removed_reason IS NULL THEN 'data' ELSE 'removed' END
+                WHERE tv.pid IS NOT NULL OR tr.pid IS NOT NULL"""
+        ).to_arrow_reader(SPILL_BATCH)
+        columns = {pid: SCHEMAS[kind].names for pid, (kind, _) in enumerate(touched)}
+        spill_partitions(reader, scratch, self.options.row_group_size, ["pid_versions", "pid_rows"], columns)
+        con.unregister("touched")
+
     def _write(
         self, con: duckdb.DuckDBPyConnection, previous: dict[str, Any] | None, inputs: list[InputFile]
     ) -> dict[str, Any]:
@@ -551,11 +586,9 @@ class Build:
         self.written: list[str] = []
         self.linked: list[str] = []
         opts = self.options
-        spilled: dict[str, dict[int, Partition]] = {}
+        touched: list[tuple[str, Partition]] = []
         for kind in KINDS:
-            prints = self._fingerprints(con, kind)
-            touched = []
-            for key, (count, fp) in sorted(prints.items()):
+            for key, (count, fp) in sorted(self._fingerprints(con, kind).items()):
                 name = partition_dir(kind, key)
                 old = old_parts.get(name)
                 if (
@@ -570,36 +603,20 @@ class Build:
                     self.linked.extend(old["files"])
                     partitions[name] = old
                 else:
-                    touched.append(key)
+                    touched.append((kind, key))
                     partitions[name] = {"rows": count, "fingerprint": fp, "files": []}
-            if not touched:
-                continue
-            pids = dict(enumerate(touched))
-            con.register(
-                "touched",
-                pa.table(
-                    {
-                        "pid": pa.array(list(pids), pa.int32()),
-                        "site": [k[0] for k in touched],
-                        "edition": [k[1] for k in touched],
-                        "year": pa.array([k[2] for k in touched], pa.int16()),
-                    }
-                ),
-            )
-            reader = con.sql(
-                f"SELECT q.*, t.pid FROM ({self._query(kind)}) q JOIN touched t USING (site, edition, year)"
-            ).to_arrow_reader(SPILL_BATCH)
-            spill_partitions(reader, self.staging / ".work" / kind, opts.row_group_size)
-            con.unregister("touched")
-            spilled[kind] = pids
+        scratch = self.staging / ".work" / "spill"
+        if touched:
+            self._spill(con, touched, scratch)
         sketch = con.sql("SELECT * FROM sketch ORDER BY language, content_hash").to_arrow_reader(SPILL_BATCH)
         write_table(sketch, self.staging / SKETCH, 50_000)
         summary = card.summarize(con)
         con.close()  # DuckDB's memory is given back before the partitions are written
-        for kind, pids in spilled.items():
+        for kind in KINDS:
+            pids = {pid: key for pid, (k, key) in enumerate(touched) if k == kind}
             order = ["published", "url"] + (["version"] if kind == "versions" else [])
             written = write_partitions(
-                self.staging / ".work" / kind,
+                scratch,
                 pids,
                 self.staging,
                 kind,

@@ -103,10 +103,18 @@ class PartitionWriter:
         return self.files
 
 
-def spill_partitions(batches: Iterable[pa.RecordBatch], scratch: Path, rows: int) -> None:
-    """Append rows in any order to ``scratch/<pid>.arrow`` by their ``pid`` column (dropped).
+def spill_partitions(
+    batches: Iterable[pa.RecordBatch],
+    scratch: Path,
+    rows: int,
+    routes: list[str],
+    columns: dict[int, list[str]],
+) -> None:
+    """Append rows in any order to ``scratch/<pid>.arrow``, once for each column of ``routes``
+    that holds a pid for the row (null: the row goes to no partition by that route); the file
+    of ``pid`` gets the ``columns[pid]`` of the row.
 
-    ``rows`` at a time are sorted by ``pid`` and sliced, one Arrow write per partition; memory
+    ``rows`` at a time are sorted by pid and sliced, one Arrow write per partition; memory
     holds ``rows`` rows, never all of them (a sort of all rows in DuckDB runs out of memory on
     long texts).
     """
@@ -115,16 +123,21 @@ def spill_partitions(batches: Iterable[pa.RecordBatch], scratch: Path, rows: int
 
     def spill(pending: list[pa.RecordBatch]) -> None:
         table = pa.Table.from_batches(pending).combine_chunks()
-        pid = table.column("pid").to_numpy()
-        order = np.argsort(pid, kind="stable")
-        pid = pid[order]
-        table = table.drop_columns(["pid"]).take(pa.array(order))
-        cuts = np.flatnonzero(np.diff(pid)) + 1
-        for start, end in zip([0, *cuts], [*cuts, len(pid)], strict=True):
-            key = int(pid[start])
-            if key not in spills:
-                spills[key] = pa.ipc.new_stream(scratch / f"{key}.arrow", table.schema)
-            spills[key].write_table(table.slice(start, end - start))
+        for route in routes:
+            pid = table.column(route).fill_null(-1).to_numpy()
+            order = np.argsort(pid, kind="stable")
+            order = order[np.searchsorted(pid[order], 0) :]  # no partition by this route: left out
+            if not len(order):
+                continue
+            pid = pid[order]
+            part = table.take(pa.array(order))
+            cuts = np.flatnonzero(np.diff(pid)) + 1
+            for start, end in zip([0, *cuts], [*cuts, len(pid)], strict=True):
+                key = int(pid[start])
+                piece = part.slice(start, end - start).select(columns[key])
+                if key not in spills:
+                    spills[key] = pa.ipc.new_stream(scratch / f"{key}.arrow", piece.schema)
+                spills[key].write_table(piece)
 
     pending: list[pa.RecordBatch] = []
     count = 0
