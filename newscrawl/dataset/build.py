@@ -28,6 +28,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -283,29 +284,39 @@ class Build:
         rows_read = rejected_total = 0
         changed = False
         scratch = self.staging / ".work"
-        for path in run_files(self.runs):
-            rel = path.relative_to(self.runs).as_posix()
+        paths = run_files(self.runs)
+
+        def hashed(path: Path) -> tuple[int, str, str]:
             size = path.stat().st_size
-            old = known.get(rel)
-            head, whole = digests(path, old["size"] if old else 0)
-            if old and old["size"] == size and old["sha256"] == whole:
-                continue
-            changed = True
-            offset, base_rows, base_rejected = 0, 0, 0
-            if old and size > old["size"] and head == old["sha256"]:
-                offset, base_rows, base_rejected = old["size"], old["rows"], old.get("rejected", 0)
-                logger.info("%s: reading %d appended bytes", rel, size - offset)
-            elif old:
-                logger.info("%s: changed since the last build, reading it whole", rel)
-            try:
-                rows, rejected = read_run(con, path, offset, scratch, rel)
-            except duckdb.Error as exc:
-                raise BuildError(f"{rel}: cannot be read: {str(exc).splitlines()[0]}") from None
-            if rejected:
-                logger.warning("%s: %d line(s) rejected, %d read", rel, rejected, rows)
-            rows_read += rows
-            rejected_total += rejected
-            entries[rel] = InputFile(rel, size, whole, base_rows + rows, base_rejected + rejected)
+            old = known.get(path.relative_to(self.runs).as_posix())
+            return (size, *digests(path, old["size"] if old else 0))
+
+        # the next files are hashed by a thread while DuckDB reads this one
+        pool = ThreadPoolExecutor(1)
+        try:
+            for path, (size, head, whole) in zip(paths, pool.map(hashed, paths), strict=True):
+                rel = path.relative_to(self.runs).as_posix()
+                old = known.get(rel)
+                if old and old["size"] == size and old["sha256"] == whole:
+                    continue
+                changed = True
+                offset, base_rows, base_rejected = 0, 0, 0
+                if old and size > old["size"] and head == old["sha256"]:
+                    offset, base_rows, base_rejected = old["size"], old["rows"], old.get("rejected", 0)
+                    logger.info("%s: reading %d appended bytes", rel, size - offset)
+                elif old:
+                    logger.info("%s: changed since the last build, reading it whole", rel)
+                try:
+                    rows, rejected = read_run(con, path, offset, scratch, rel)
+                except duckdb.Error as exc:
+                    raise BuildError(f"{rel}: cannot be read: {str(exc).splitlines()[0]}") from None
+                if rejected:
+                    logger.warning("%s: %d line(s) rejected, %d read", rel, rejected, rows)
+                rows_read += rows
+                rejected_total += rejected
+                entries[rel] = InputFile(rel, size, whole, base_rows + rows, base_rejected + rejected)
+        finally:
+            pool.shutdown(cancel_futures=True)
         return [entries[k] for k in sorted(entries)], rows_read, rejected_total, changed
 
     def _versions(self, con: duckdb.DuckDBPyConnection, old_files: list[str]) -> None:

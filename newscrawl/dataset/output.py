@@ -6,8 +6,10 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import queue
 import shutil
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -142,7 +144,7 @@ def spill_partitions(
     pending: list[pa.RecordBatch] = []
     count = 0
     try:
-        for batch in batches:
+        for batch in _read_ahead(batches):
             pending.append(batch)
             count += batch.num_rows
             if count >= rows:
@@ -153,6 +155,36 @@ def spill_partitions(
     finally:
         for writer in spills.values():
             writer.close()
+
+
+def _read_ahead(batches: Iterable[pa.RecordBatch], depth: int = 8) -> Iterator[pa.RecordBatch]:
+    """The batches, read by a thread ``depth`` ahead: DuckDB makes the next ones while these are spilled."""
+    ready: queue.Queue[pa.RecordBatch | BaseException | None] = queue.Queue()
+    room = threading.Semaphore(depth)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                while not room.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
+                ready.put(batch)
+            ready.put(None)
+        except BaseException as exc:  # handed to the reading side
+            ready.put(exc)
+
+    thread = threading.Thread(target=read, name="spill-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            room.release()
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def write_partitions(
