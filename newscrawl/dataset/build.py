@@ -42,6 +42,7 @@ import pyarrow.parquet as pq
 from newscrawl.dataset import card, langcheck, neardup
 from newscrawl.dataset.inputs import InputFile, create_rows, digests, insert_rows, read_run, run_files
 from newscrawl.dataset.output import (
+    Kind,
     Partition,
     partition_dir,
     publish,
@@ -58,6 +59,8 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 SKETCH = ".state/sketch.parquet"
 KINDS = ("data", "versions", "removed")
+#: the spilled rows' ``role`` that puts a row in each kind of partition (None: every version)
+ROLES: dict[str, int | None] = {"data": 1, "versions": None, "removed": 2}
 SKETCH_BATCH = 2000
 #: rows per batch DuckDB hands to the partition writer (larger batches cost DuckDB more memory)
 SPILL_BATCH = 2048
@@ -340,21 +343,20 @@ class Build:
             WHERE pick = 1
             """
         )
+        # a view, not a copy: the texts are read from ``rows`` once, when they are written out
         con.execute(
             f"""
-            CREATE TABLE versions AS
+            CREATE VIEW versions AS
             SELECT {_cols(ITEM_COLUMNS, "r.")}, CAST(year(r.published) AS SMALLINT) AS year,
-                   p.first_seen AS first_crawled_at, p.version, r.row_hash
+                   p.first_seen AS first_crawled_at, p.version, r.row_hash, p.rid AS vid
             FROM picks p JOIN rows r ON r.rowid = p.rid
             """
         )
-        con.execute("DROP TABLE rows")
-        con.execute("DROP TABLE picks")
 
     def _latest(self, con: duckdb.DuckDBPyConnection) -> None:
         """Latest version per URL, then exact duplicates per (language, content_hash).
 
-        Only keys and derived columns: the texts stay in ``versions`` (``vid`` is its rowid), so the
+        Only keys and derived columns: the texts stay in ``rows`` (``vid`` is a version's rowid there), so the
         window sorts move a few bytes per row, not the articles.
         """
         con.execute(
@@ -367,7 +369,7 @@ class Build:
                    first_value(url) OVER same_text AS exact_first
             FROM (
                 SELECT * EXCLUDE (pick) FROM (
-                    SELECT rowid AS vid, url, language, content_hash, published,
+                    SELECT vid, url, language, content_hash, published,
                            CAST(count(*) OVER (PARTITION BY url) AS INTEGER) AS versions,
                            row_number() OVER (PARTITION BY url
                                               ORDER BY coalesce(modified, published) DESC, crawled_at DESC,
@@ -400,7 +402,7 @@ class Build:
             return
         reader = con.cursor()  # a second connection: the first one inserts while this one streams
         todo = reader.sql(
-            """SELECT l.language, l.content_hash, v.body FROM latest l JOIN versions v ON v.rowid = l.vid
+            """SELECT l.language, l.content_hash, v.body FROM latest l JOIN versions v ON v.vid = l.vid
                ANTI JOIN sketch s ON l.language = s.language AND l.content_hash = s.content_hash
                WHERE l.exact_rank = 1"""
         ).to_arrow_reader(SKETCH_BATCH)
@@ -470,7 +472,7 @@ class Build:
                FROM candidates c JOIN docs d USING (doc)
                JOIN latest l
                  ON l.language = d.language AND l.content_hash = d.content_hash AND l.exact_rank = 1
-               JOIN versions v ON v.rowid = l.vid
+               JOIN versions v ON v.vid = l.vid
                ORDER BY d.doc"""
         ).fetchall()
         con.unregister("candidates")
@@ -541,7 +543,7 @@ class Build:
         if kind == "versions":
             return f"SELECT {columns} FROM versions"
         where = "removed_reason IS NULL" if kind == "data" else "removed_reason IS NOT NULL"
-        return f"SELECT {columns} FROM final f JOIN versions v ON v.rowid = f.vid WHERE {where}"
+        return f"SELECT {columns} FROM final f JOIN versions v ON v.vid = f.vid WHERE {where}"
 
     def _fingerprints(self, con: duckdb.DuckDBPyConnection, kind: str) -> dict[Partition, tuple[int, str]]:
         """Per partition: rows and a digest of their content (the item's row hash and the derived columns)."""
@@ -554,40 +556,34 @@ class Build:
         ).fetchall()
         return {(site, edition, int(year)): (count, fp) for site, edition, year, count, fp in rows}
 
-    def _spill(
-        self, con: duckdb.DuckDBPyConnection, touched: list[tuple[str, Partition]], scratch: Path
-    ) -> None:
-        """The rows of the touched partitions to ``scratch``, in one pass over ``versions``: each
-        version to its versions/ partition, the latest ones also to data/ or removed/."""
+    def _spill(self, con: duckdb.DuckDBPyConnection, keys: list[Partition], scratch: Path) -> None:
+        """The rows of the site/edition/year ``keys`` to ``scratch``, in one pass over ``versions``:
+        each version once, with its ``role`` (1: the latest, kept in data/; 2: the latest, removed;
+        null: an earlier version) and the derived columns of the latest ones."""
         con.register(
-            "touched",
+            "keys",
             pa.table(
                 {
-                    "pid": pa.array(range(len(touched)), pa.int32()),
-                    "kind": [kind for kind, _ in touched],
-                    "site": [key[0] for _, key in touched],
-                    "edition": [key[1] for _, key in touched],
-                    "year": pa.array([key[2] for _, key in touched], pa.int16()),
+                    "kid": pa.array(range(len(keys)), pa.int32()),
+                    "site": [key[0] for key in keys],
+                    "edition": [key[1] for key in keys],
+                    "year": pa.array([key[2] for key in keys], pa.int16()),
                 }
             ),
         )
         own = set(SCHEMAS["versions"].names)
         names = [*SCHEMAS["versions"].names, *(n for n in SCHEMAS["removed"].names if n not in own)]
         selected = ", ".join(f"v.{n}" if n in own else f"f.{n}" for n in names)
-        same = "{t}.site = v.site AND {t}.edition = v.edition AND {t}.year = v.year"
         reader = con.sql(
-            f"""SELECT {selected}, tv.pid AS pid_versions, tr.pid AS pid_rows
+            f"""SELECT {selected}, k.kid,
+                       CASE WHEN f.vid IS NULL THEN NULL WHEN f.removed_reason IS NULL THEN {ROLES["data"]}
+                            ELSE {ROLES["removed"]} END AS role
                 FROM versions v
-                LEFT JOIN final f ON f.vid = v.rowid
-                LEFT JOIN touched tv ON tv.kind = 'versions' AND {same.format(t="tv")}
-                LEFT JOIN touched tr
-                  ON f.vid IS NOT NULL AND {same.format(t="tr")}
-                     AND tr.kind = CASE WHEN f.removed_reason IS NULL THEN 'data' ELSE 'removed' END
-                WHERE tv.pid IS NOT NULL OR tr.pid IS NOT NULL"""
+                JOIN keys k ON k.site = v.site AND k.edition = v.edition AND k.year = v.year
+                LEFT JOIN final f ON f.vid = v.vid"""
         ).to_arrow_reader(SPILL_BATCH)
-        columns = {pid: SCHEMAS[kind].names for pid, (kind, _) in enumerate(touched)}
-        spill_partitions(reader, scratch, self.options.row_group_size, ["pid_versions", "pid_rows"], columns)
-        con.unregister("touched")
+        spill_partitions(reader, scratch, self.options.row_group_size, "kid")
+        con.unregister("keys")
 
     def _write(
         self, con: duckdb.DuckDBPyConnection, previous: dict[str, Any] | None, inputs: list[InputFile]
@@ -617,30 +613,28 @@ class Build:
                     touched.append((kind, key))
                     partitions[name] = {"rows": count, "fingerprint": fp, "files": []}
         scratch = self.staging / ".work" / "spill"
-        if touched:
-            self._spill(con, touched, scratch)
+        keys = sorted({key for _, key in touched})
+        if keys:
+            self._spill(con, keys, scratch)
         sketch = con.sql("SELECT * FROM sketch ORDER BY language, content_hash").to_arrow_reader(SPILL_BATCH)
         write_table(sketch, self.staging / SKETCH, 50_000)
         summary = card.summarize(con)
         con.close()  # DuckDB's memory is given back before the partitions are written
-        for kind in KINDS:
-            pids = {pid: key for pid, (k, key) in enumerate(touched) if k == kind}
-            order = ["published", "url"] + (["version"] if kind == "versions" else [])
-            written = write_partitions(
-                scratch,
-                pids,
-                self.staging,
-                kind,
-                SCHEMAS[kind],
-                order,
-                opts.row_group_size,
-                opts.rows_per_file,
-                opts.threads,
-            )
-            for key, (_, files) in written.items():
-                name = partition_dir(kind, key)
-                partitions[name]["files"] = files
-                self.written.extend(files)
+        kinds: dict[Partition, list[Kind]] = {key: [] for key in keys}
+        for kind, key in touched:
+            kinds[key].append((kind, ROLES[kind], SCHEMAS[kind]))
+        written = write_partitions(
+            scratch,
+            {kid: (key, kinds[key]) for kid, key in enumerate(keys)},
+            self.staging,
+            ["published", "url", "version"],
+            opts.row_group_size,
+            opts.rows_per_file,
+            opts.threads,
+        )
+        for (kind, key), (_, files) in sorted(written.items()):
+            partitions[partition_dir(kind, key)]["files"] = files
+            self.written.extend(files)
         for part in partitions.values():
             if "bytes" not in part:
                 part["bytes"] = sum((self.staging / f).stat().st_size for f in part["files"])

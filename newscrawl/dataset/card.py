@@ -59,7 +59,7 @@ def summarize(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                   count(*) FILTER (WHERE language_check = 'match') AS match,
                   count(*) FILTER (WHERE language_check = 'mismatch') AS mismatch,
                   count(*) FILTER (WHERE language_check = 'unverifiable') AS unverifiable
-           FROM final f JOIN versions v ON v.rowid = f.vid GROUP BY site, edition ORDER BY site, edition"""
+           FROM final f JOIN versions v ON v.vid = f.vid GROUP BY site, edition ORDER BY site, edition"""
     ).fetchall()
     versions = dict(
         ((site, edition), count)

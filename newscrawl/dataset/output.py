@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newscrawl.utils.files import fsync_dir
@@ -105,41 +106,33 @@ class PartitionWriter:
         return self.files
 
 
-def spill_partitions(
-    batches: Iterable[pa.RecordBatch],
-    scratch: Path,
-    rows: int,
-    routes: list[str],
-    columns: dict[int, list[str]],
-) -> None:
-    """Append rows in any order to ``scratch/<pid>.arrow``, once for each column of ``routes``
-    that holds a pid for the row (null: the row goes to no partition by that route); the file
-    of ``pid`` gets the ``columns[pid]`` of the row.
+def spill_partitions(batches: Iterable[pa.RecordBatch], scratch: Path, rows: int, route: str) -> None:
+    """Append rows in any order to ``scratch/<key>.arrow``, ``key`` being the row's ``route``
+    column (null: the row is left out).
 
-    ``rows`` at a time are sorted by pid and sliced, one Arrow write per partition; memory
-    holds ``rows`` rows, never all of them (a sort of all rows in DuckDB runs out of memory on
-    long texts).
+    ``rows`` at a time are sorted by key and sliced, one Arrow write per key; memory holds
+    ``rows`` rows, never all of them (a sort of all rows in DuckDB runs out of memory on long
+    texts).
     """
     scratch.mkdir(parents=True, exist_ok=True)
     spills: dict[int, pa.ipc.RecordBatchStreamWriter] = {}
 
     def spill(pending: list[pa.RecordBatch]) -> None:
         table = pa.Table.from_batches(pending).combine_chunks()
-        for route in routes:
-            pid = table.column(route).fill_null(-1).to_numpy()
-            order = np.argsort(pid, kind="stable")
-            order = order[np.searchsorted(pid[order], 0) :]  # no partition by this route: left out
-            if not len(order):
-                continue
-            pid = pid[order]
-            part = table.take(pa.array(order))
-            cuts = np.flatnonzero(np.diff(pid)) + 1
-            for start, end in zip([0, *cuts], [*cuts, len(pid)], strict=True):
-                key = int(pid[start])
-                piece = part.slice(start, end - start).select(columns[key])
-                if key not in spills:
-                    spills[key] = pa.ipc.new_stream(scratch / f"{key}.arrow", piece.schema)
-                spills[key].write_table(piece)
+        key = table.column(route).fill_null(-1).to_numpy()
+        order = np.argsort(key, kind="stable")
+        order = order[np.searchsorted(key[order], 0) :]
+        if not len(order):
+            return
+        key = key[order]
+        table = table.take(pa.array(order))
+        cuts = np.flatnonzero(np.diff(key)) + 1
+        for start, end in zip([0, *cuts], [*cuts, len(key)], strict=True):
+            k = int(key[start])
+            piece = table.slice(start, end - start)
+            if k not in spills:
+                spills[k] = pa.ipc.new_stream(scratch / f"{k}.arrow", piece.schema)
+            spills[k].write_table(piece)
 
     pending: list[pa.RecordBatch] = []
     count = 0
@@ -187,40 +180,61 @@ def _read_ahead(batches: Iterable[pa.RecordBatch], depth: int = 8) -> Iterator[p
         thread.join()
 
 
+#: a partition kind, the value of the spilled rows' ``role`` column that puts a row in it (None:
+#: every row), and its schema
+Kind = tuple[str, int | None, pa.Schema]
+
+
 def write_partitions(
     scratch: Path,
-    partitions: dict[int, Partition],
+    partitions: dict[int, tuple[Partition, list[Kind]]],
     root: Path,
-    kind: str,
-    schema: pa.Schema,
     order: list[str],
     row_group_size: int,
     rows_per_file: int,
     threads: int,
-) -> dict[Partition, tuple[int, list[str]]]:
-    """Write the partitions :func:`spill_partitions` left in ``scratch``, each sorted by ``order``,
-    ``threads`` at a time: {partition: (rows, files)}.
+) -> dict[tuple[str, Partition], tuple[int, list[str]]]:
+    """Write what :func:`spill_partitions` left in ``scratch``, ``threads`` keys at a time:
+    {(kind, partition): (rows, files)}.
 
-    Each partition alone is read back, sorted and written; ``order`` is unique per row, so the
-    bytes do not depend on the order the rows came in.
+    The rows of a key are read back and sorted by ``order`` once; each of its kinds gets the
+    rows of its role, in that order, with the columns of its schema. ``order`` is unique per
+    row, so the bytes do not depend on the order the rows came in.
     """
 
-    def one(pid: int) -> tuple[int, list[str]]:
-        path = scratch / f"{pid}.arrow"
+    def one(key: int) -> list[tuple[tuple[str, Partition], tuple[int, list[str]]]]:
+        partition, kinds = partitions[key]
+        path = scratch / f"{key}.arrow"
         with pa.memory_map(str(path)) as source:
             table = pa.ipc.open_stream(source).read_all()
         table = table.combine_chunks().sort_by([(name, "ascending") for name in order])
-        directory = partition_dir(kind, partitions[pid])
-        writer = PartitionWriter(root, directory, schema, row_group_size, rows_per_file)
+        writers = [
+            (
+                role,
+                schema.names,
+                PartitionWriter(root, partition_dir(kind, partition), schema, row_group_size, rows_per_file),
+            )
+            for kind, role, schema in kinds
+        ]
         for batch in table.to_batches(row_group_size):
-            writer.add(batch)
+            roles = batch.column("role")
+            for role, names, writer in writers:
+                rows = batch if role is None else batch.filter(pc.equal(roles, role))
+                if rows.num_rows:
+                    writer.add(rows.select(names))
         del table
         path.unlink()
-        return writer.rows, writer.close()
+        return [
+            ((kind, partition), (w.rows, w.close()))
+            for (kind, _, _), (_, _, w) in zip(kinds, writers, strict=True)
+        ]
 
-    pids = sorted(partitions)
+    keys = sorted(partitions)
+    written: dict[tuple[str, Partition], tuple[int, list[str]]] = {}
     with ThreadPoolExecutor(max(1, threads)) as pool:
-        return {partitions[pid]: result for pid, result in zip(pids, pool.map(one, pids), strict=True)}
+        for results in pool.map(one, keys):
+            written.update(results)
+    return written
 
 
 def write_table(batches: pa.RecordBatchReader, path: Path, row_group_size: int) -> None:
