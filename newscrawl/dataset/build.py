@@ -343,13 +343,14 @@ class Build:
             WHERE pick = 1
             """
         )
-        # a view, not a copy: the texts are read from ``rows`` once, when they are written out
+        # a view, not a copy: the texts are read from ``rows`` once, when they are written out;
+        # ``rows`` on the left, the side a join probes (see _spill)
         con.execute(
             f"""
             CREATE VIEW versions AS
             SELECT {_cols(ITEM_COLUMNS, "r.")}, CAST(year(r.published) AS SMALLINT) AS year,
                    p.first_seen AS first_crawled_at, p.version, r.row_hash, p.rid AS vid
-            FROM picks p JOIN rows r ON r.rowid = p.rid
+            FROM rows r JOIN picks p ON p.rid = r.rowid
             """
         )
 
@@ -574,6 +575,10 @@ class Build:
         own = set(SCHEMAS["versions"].names)
         names = [*SCHEMAS["versions"].names, *(n for n in SCHEMAS["removed"].names if n not in own)]
         selected = ", ".join(f"v.{n}" if n in own else f"f.{n}" for n in names)
+        # the joins build their hash tables on the right-hand sides as written (keys, final: a few
+        # columns per row), never on the texts: the optimizer, misled by the estimate of the keys
+        # join, would otherwise hold every text of ``versions`` in a hash table before the first row
+        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
         reader = con.sql(
             f"""SELECT {selected}, k.kid,
                        CASE WHEN f.vid IS NULL THEN NULL WHEN f.removed_reason IS NULL THEN {ROLES["data"]}
@@ -582,7 +587,10 @@ class Build:
                 JOIN keys k ON k.site = v.site AND k.edition = v.edition AND k.year = v.year
                 LEFT JOIN final f ON f.vid = v.vid"""
         ).to_arrow_reader(SPILL_BATCH)
-        spill_partitions(reader, scratch, self.options.row_group_size, "kid")
+        try:
+            spill_partitions(reader, scratch, self.options.row_group_size, "kid")
+        finally:
+            con.execute("RESET disabled_optimizers")
         con.unregister("keys")
 
     def _write(
