@@ -210,6 +210,7 @@ def write_partitions(
         table = table.combine_chunks().sort_by([(name, "ascending") for name in order])
         writers = [
             (
+                kind,
                 role,
                 schema.names,
                 PartitionWriter(root, partition_dir(kind, partition), schema, row_group_size, rows_per_file),
@@ -218,16 +219,13 @@ def write_partitions(
         ]
         for batch in table.to_batches(row_group_size):
             roles = batch.column("role")
-            for role, names, writer in writers:
+            for _, role, names, writer in writers:
                 rows = batch if role is None else batch.filter(pc.equal(roles, role))
                 if rows.num_rows:
                     writer.add(rows.select(names))
         del table
         path.unlink()
-        return [
-            ((kind, partition), (w.rows, w.close()))
-            for (kind, _, _), (_, _, w) in zip(kinds, writers, strict=True)
-        ]
+        return [((kind, partition), (writer.rows, writer.close())) for kind, _, _, writer in writers]
 
     keys = sorted(partitions)
     written: dict[tuple[str, Partition], tuple[int, list[str]]] = {}
